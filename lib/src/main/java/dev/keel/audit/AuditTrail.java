@@ -1,0 +1,65 @@
+package dev.keel.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import dev.keel.error.IntegrityException;
+import dev.keel.lake.DeltaStore;
+
+/**
+ * The audit trail as jobs use it: the log, verified against the newest anchor, and anchoring
+ * (which refuses to anchor a chain that does not verify).
+ */
+public final class AuditTrail {
+    private final DeltaAuditLog log;
+    private final AnchorStore anchors;
+    private final DeltaStore store;
+    private final Clock clock;
+
+    public AuditTrail(DeltaStore store, String auditTable, AnchorStore anchors, Clock clock) {
+        this.store = requireNonNull(store, "store");
+        this.log = new DeltaAuditLog(store, auditTable, clock);
+        this.anchors = requireNonNull(anchors, "anchors");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public AuditLog log() {
+        return log;
+    }
+
+    public AnchorStore anchors() {
+        return anchors;
+    }
+
+    public AuditEvent record(AuditDraft draft) {
+        return log.append(draft);
+    }
+
+    /** Recomputes the chain and checks it against the newest anchor. */
+    public AuditVerification verify() {
+        return log.verify(anchors.newest());
+    }
+
+    /**
+     * Verifies the chain, then anchors its head.
+     *
+     * @throws IntegrityException when the chain does not verify (nothing is anchored)
+     * @throws IllegalStateException when the log is empty
+     */
+    public Anchor anchor(String actor) {
+        AuditVerification verification = verify();
+        verification.breach().ifPresent(b -> {
+            throw new IntegrityException("Refusing to anchor a broken audit chain: " + b.message());
+        });
+        AuditEvent head = log.head().orElseThrow(() -> new IntegrityException(
+                "Nothing to anchor: the audit log at " + log.path() + " has no events yet"));
+        long deltaVersion = store.latest(log.path()).orElseThrow().version();
+        return anchors.write(log.path(), head, verification.events(), deltaVersion, actor, clock.instant());
+    }
+
+    public Optional<AuditEvent> head() {
+        return log.head();
+    }
+}

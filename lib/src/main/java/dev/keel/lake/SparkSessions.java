@@ -1,0 +1,49 @@
+package dev.keel.lake;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+import org.apache.spark.sql.SparkSession;
+
+import dev.keel.config.KeelConfig;
+import dev.keel.config.S3Config;
+import dev.keel.config.SparkConfig;
+
+/**
+ * The one place that builds keel's SparkSession: Delta's extension and catalog, UTC session time,
+ * a Delta log store that is safe with several writer processes on a local lake ({@link AtomicLocalLogStore}),
+ * S3A settings from {@code s3.*}, every {@code spark.*} key from the configuration, and the
+ * master from {@code spark.master}: spark-submit's own setting arrives as a system property, so a
+ * submitted job runs where it was submitted and a plain {@code java} run defaults to {@code local[*]}.
+ */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    /**
+     * Creates (or, when one is already active in this JVM, reuses and re-configures) the session.
+     *
+     * @param appName shown in the Spark UI and the history server, e.g. {@code keel-ingest-<run id>}
+     */
+    public static SparkSession create(KeelConfig config, String appName) {
+        requireNonNull(config, "config");
+        SparkSession.Builder builder = SparkSession.builder().appName(requireNonNull(appName, "appName"));
+        settings(config).forEach(builder::config);
+        builder.master(SparkConfig.from(config).master());
+        return builder.getOrCreate();
+    }
+
+    /** Every Spark setting keel applies, S3 secrets included: hand them only to Spark. */
+    public static Map<String, String> settings(KeelConfig config) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+        settings.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        settings.put("spark.sql.session.timeZone", "UTC");
+        settings.put("spark.ui.showConsoleProgress", "false");
+        settings.put("spark.delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
+        S3Config.from(config).hadoopProperties().forEach((k, v) -> settings.put("spark.hadoop." + k, v));
+        settings.putAll(SparkConfig.from(config).settings());
+        return settings;
+    }
+}

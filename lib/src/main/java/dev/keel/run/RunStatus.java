@@ -1,0 +1,6 @@
+package dev.keel.run;
+
+/** A run's lifecycle: RUNNING until it ends SUCCEEDED or FAILED. */
+public enum RunStatus {
+    RUNNING, SUCCEEDED, FAILED
+}
