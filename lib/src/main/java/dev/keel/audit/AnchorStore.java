@@ -47,7 +47,10 @@ public final class AnchorStore {
     /** Writes a new anchor; never replaces an existing file. */
     public Anchor write(String table, AuditEvent head, long count, long deltaVersion, String actor, Instant now) {
         String name = String.format("anchor-%012d-%d.json", head.seq(), now.toEpochMilli());
-        Path file = new Path(directory, name);
+        Path file = StorageErrors.guard(directory, () -> {
+            Path p = new Path(directory, name);
+            return p.getFileSystem(hadoopConf).makeQualified(p);
+        });
         Anchor anchor = new Anchor(table, head.seq(), head.hash(), count, deltaVersion, now, actor, file.toString());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("table", table);

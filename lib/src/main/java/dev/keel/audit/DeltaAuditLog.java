@@ -37,6 +37,8 @@ import dev.keel.lake.WriteResult;
  * same head, exactly one commits and the other gets a conflict (or, if it started after the winner
  * committed, Delta skips its write, which shows as no commit of its own in the table's history). The loser
  * re-reads the head and retries, so the chain stays linear with any number of writer processes.
+ * Writers also take turns through an advisory lock file ({@link AppendTurn}) so that they rarely
+ * race at all; correctness never depends on the lock.
  */
 public final class DeltaAuditLog implements AuditLog {
     /** The Delta application id all audit appends share; its transaction version is the batch's first seq. */
@@ -79,7 +81,9 @@ public final class DeltaAuditLog implements AuditLog {
             throw new IllegalArgumentException("Cannot append to the audit log: no events given");
         }
         store.ensureTable(path, SCHEMA, List.of(), Map.of("delta.appendOnly", "true"));
-        return ConflictRetry.standard().run("append to the audit log at " + path, () -> appendOnce(drafts));
+        try (AppendTurn turn = AppendTurn.take(store.spark().sparkContext().hadoopConfiguration(), path)) {
+            return ConflictRetry.standard().run("append to the audit log at " + path, () -> appendOnce(drafts));
+        }
     }
 
     private List<AuditEvent> appendOnce(List<AuditDraft> drafts) {

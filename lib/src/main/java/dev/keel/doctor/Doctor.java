@@ -129,9 +129,14 @@ public final class Doctor {
             return Check.ok("lake.root", root + " is reachable and writable (" + fs.getScheme() + ")");
         } catch (IOException | RuntimeException e) {
             String source = config.sourceOf(ConfigKeys.LAKE_ROOT.name()).map(s -> s.describe()).orElse("?");
-            if (!local || StorageErrors.isUnreachable(e)) {
+            if (StorageErrors.isUnreachable(e)) {
                 return Check.failed("lake.root", root + " does not answer (" + StorageErrors.rootMessage(e)
-                        + "): check the object store and s3.* settings", ExitCode.EXTERNAL_UNAVAILABLE);
+                        + "): check that the store is up and the s3.* settings", ExitCode.EXTERNAL_UNAVAILABLE);
+            }
+            if (!local) {
+                return Check.failed("lake.root", root + " is not usable (" + StorageErrors.rootMessage(e)
+                        + "): check the bucket or path in lake.root (now from " + source + ") and the credentials",
+                        ExitCode.USAGE);
             }
             return Check.failed("lake.root", root + " is not writable (" + StorageErrors.rootMessage(e)
                     + "): fix its permissions or set lake.root elsewhere (now from " + source + ")", ExitCode.USAGE);
