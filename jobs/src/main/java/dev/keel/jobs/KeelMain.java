@@ -39,10 +39,16 @@ public final class KeelMain {
         commandLine.setErr(cli.err());
         cli.arguments(List.of(args));
         commandLine.setExecutionStrategy(parseResult -> {
-            if (root.verbose) {
-                Configurator.setRootLevel(Level.INFO);
+            if (!root.verbose) {
+                return new CommandLine.RunLast().execute(parseResult);
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            Level before = org.apache.logging.log4j.LogManager.getRootLogger().getLevel();
+            Configurator.setRootLevel(Level.INFO);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                Configurator.setRootLevel(before);
+            }
         });
         commandLine.setParameterExceptionHandler((ex, badArgs) -> {
             String where = ex.getCommandLine().getCommandSpec().qualifiedName();
