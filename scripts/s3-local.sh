@@ -22,7 +22,7 @@ PID_FILE="$STATE/s3mock.pid"
 JAR="$HOME/.m2/repository/com/adobe/testing/s3mock/$VERSION/s3mock-$VERSION-exec.jar"
 
 answers() {
-  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" 2>/dev/null
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
 }
 
 running() {

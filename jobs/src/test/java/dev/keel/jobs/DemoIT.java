@@ -1,0 +1,43 @@
+package dev.keel.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.keel.testing.SharedSpark;
+
+/** The README's first command, {@code scripts/keel demo}, on a fresh lakehouse and again on the same one. */
+@ExtendWith(SharedSpark.class)
+class DemoIT {
+    @Test
+    void theDemoRecordsARunAuditsItVerifiesAndAnchors(SparkSession spark, @TempDir Path home) throws Exception {
+        Path lake = home.resolve("lakehouse");
+        CliHarness keel = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", lake.toString());
+
+        CliHarness.Result first = keel.run("demo");
+        assertEquals(0, first.exit(), first::toString);
+        assertTrue(first.out().contains("ok   lake.root " + lake), first.out());
+        assertTrue(first.out().contains("(demo) SUCCEEDED, by tester"), first.out());
+        assertTrue(first.out().contains("chain verified: 3 events, head #3"), first.out());
+
+        CliHarness.Result second = keel.run("demo");
+        assertEquals(0, second.exit(), second::toString);
+        assertTrue(second.out().contains("chain verified: 6 events, head #6"), second.out());
+
+        try (Stream<Path> anchors = Files.list(lake.resolve("_keel/audit_anchors"))) {
+            assertEquals(2, anchors.count());
+        }
+        assertEquals(2, spark.read().format("delta").load(lake.resolve("_keel/runs").toString())
+                .filter("kind = 'demo' AND status = 'SUCCEEDED'").count());
+        CliHarness.Result verify = keel.run("audit", "verify");
+        assertEquals(0, verify.exit(), verify::toString);
+    }
+}
