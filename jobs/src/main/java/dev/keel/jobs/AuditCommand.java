@@ -24,18 +24,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "The append-only, tamper-evident audit trail in _keel/audit.",
         subcommands = {AuditCommand.Note.class, AuditCommand.Tail.class, AuditCommand.Verify.class, AuditCommand.AnchorHead.class})
-final class AuditCommand implements Runnable {
+final class AuditCommand extends CommandGroup {
     @ParentCommand
     KeelCommand parent;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "Missing subcommand: one of note, tail, verify, anchor");
-    }
 
     /** {@code keel audit note}: a person records an approval or a remark. */
     @Command(name = "note", mixinStandardHelpOptions = true,

@@ -17,17 +17,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code keel config show}. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Inspect the effective configuration.",
         subcommands = ConfigCommand.Show.class)
-final class ConfigCommand implements Runnable {
+final class ConfigCommand extends CommandGroup {
     @ParentCommand
     KeelCommand parent;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'keel config show'");
-    }
 
     /** Every effective key, its value and where it came from. */
     @Command(name = "show", mixinStandardHelpOptions = true,

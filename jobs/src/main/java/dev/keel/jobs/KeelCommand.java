@@ -6,23 +6,16 @@ import java.util.Map;
 import java.util.Optional;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** The {@code keel} command: global options and the list of subcommands. */
 @Command(name = "keel",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Versioned data, pinned splits, DL4J training and audited model releases on Apache Spark.",
-        subcommands = {DoctorCommand.class, ConfigCommand.class, AuditCommand.class, DemoCommand.class},
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0 ok, 1 unexpected failure, 2 bad usage or configuration, 3 data-quality or integrity check failed,",
-            "  4 model gate failed, 5 external system unavailable, 6 access denied."})
-final class KeelCommand implements Runnable {
+        subcommands = {DoctorCommand.class, ConfigCommand.class, AuditCommand.class, DemoCommand.class})
+final class KeelCommand extends CommandGroup {
     @Option(names = "--conf", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Configuration file (properties; may 'include' others), over conf/keel.properties.")
     Path conf;
@@ -48,13 +41,5 @@ final class KeelCommand implements Runnable {
     Cli cli() {
         cli.globals(Optional.ofNullable(conf), sets, json, verbose);
         return cli;
-    }
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run 'keel --help' to list the commands");
     }
 }

@@ -3,6 +3,7 @@ package dev.keel.jobs;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -35,6 +36,8 @@ public final class KeelMain {
     public static int run(Cli cli, String... args) {
         KeelCommand root = new KeelCommand(cli);
         CommandLine commandLine = new CommandLine(root);
+        commandLine.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n").footer(Stream.of(ExitCode.values())
+                .map(c -> String.format("  %d  %s", c.code(), c.meaning())).toArray(String[]::new));
         commandLine.setOut(cli.out());
         commandLine.setErr(cli.err());
         cli.arguments(List.of(args));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.keel.error.ExitCode;
 import dev.keel.testing.SharedSpark;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -54,7 +55,7 @@ class CliTest {
         for (String command : List.of("doctor", "config", "audit", "demo")) {
             assertTrue(r.out().contains(command), r::toString);
         }
-        assertTrue(r.out().contains("5 external system unavailable"), r.out());
+        assertTrue(r.out().contains("  5  " + ExitCode.EXTERNAL_UNAVAILABLE.meaning()), r.out());
         CliHarness.Result audit = keel.run("audit", "--help");
         assertEquals(0, audit.exit());
         assertTrue(audit.out().contains("anchor") && audit.out().contains("verify"), audit::toString);
@@ -75,7 +76,8 @@ class CliTest {
     void usageMistakesEndInOneLineAndExit2() {
         assertOneLineError(keel.run("audit", "tail", "--bogus"), 2, "keel: Unknown option: '--bogus' (see 'keel audit tail --help')");
         assertOneLineError(keel.run("frobnicate"), 2, "keel: Unmatched argument at index 0: 'frobnicate'");
-        assertOneLineError(keel.run(), 2, "keel: Missing command");
+        assertOneLineError(keel.run(), 2, "keel: Missing subcommand: choose one of doctor, config, audit, demo");
+        assertOneLineError(keel.run("audit"), 2, "keel: Missing subcommand: choose one of note, tail, verify, anchor");
         assertOneLineError(keel.run("audit", "note", "--message", "hi"), 2, "keel: Missing required option: '--subject=S'");
         assertOneLineError(keel.run("--set", "lake.rot=/x", "doctor"), 2,
                 "keel: Unknown configuration key 'lake.rot' (from --set): did you mean 'lake.root'?");

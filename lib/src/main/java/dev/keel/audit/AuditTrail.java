@@ -3,7 +3,6 @@ package dev.keel.audit;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
-import java.util.Optional;
 
 import dev.keel.error.IntegrityException;
 import dev.keel.lake.DeltaStore;
@@ -57,9 +56,5 @@ public final class AuditTrail {
                 "Nothing to anchor: the audit log at " + log.path() + " has no events yet"));
         long deltaVersion = store.latest(log.path()).orElseThrow().version();
         return anchors.write(log.path(), head, verification.events(), deltaVersion, actor, clock.instant());
-    }
-
-    public Optional<AuditEvent> head() {
-        return log.head();
     }
 }

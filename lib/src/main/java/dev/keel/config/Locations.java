@@ -48,10 +48,4 @@ public final class Locations {
         String scheme = ValueType.schemeOf(location);
         return scheme == null || scheme.equals("file");
     }
-
-    /** The URI scheme, or {@code file} for a local path. */
-    public static String scheme(String location) {
-        String scheme = ValueType.schemeOf(location);
-        return scheme == null ? "file" : scheme;
-    }
 }

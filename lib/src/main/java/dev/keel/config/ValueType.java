@@ -42,12 +42,6 @@ public record ValueType(String description, Predicate<String> accepts) {
         });
     }
 
-    public static ValueType oneOf(String... values) {
-        List<String> allowed = List.of(values);
-        return new ValueType("one of " + String.join(", ", allowed),
-                v -> allowed.contains(v.trim().toLowerCase(Locale.ROOT)));
-    }
-
     /** A local path or a URI with one of the given schemes (a bare path means the local file system). */
     public static ValueType location(String... schemes) {
         List<String> allowed = List.of(schemes);

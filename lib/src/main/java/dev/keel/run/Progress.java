@@ -17,10 +17,6 @@ public final class Progress {
         this.enabled = enabled;
     }
 
-    public static Progress silent() {
-        return new Progress(new PrintWriter(System.err, true), false);
-    }
-
     public void info(String message) {
         if (enabled) {
             err.println("[keel] " + message);

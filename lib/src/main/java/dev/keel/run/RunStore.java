@@ -98,15 +98,6 @@ public final class RunStore {
         return rows.stream().findFirst().map(RunStore::fromRow);
     }
 
-    /** The newest {@code limit} runs, newest first. */
-    public List<RunRecord> recent(int limit) {
-        if (!store.exists(path)) {
-            return List.of();
-        }
-        return store.read(path).orderBy(col("run_id").desc()).limit(limit).collectAsList().stream()
-                .map(RunStore::fromRow).toList();
-    }
-
     private static Column tableVersions(List<TableVersion> versions) {
         if (versions.isEmpty()) {
             return org.apache.spark.sql.functions.array().cast(new ArrayType(TABLE_VERSION, true));
