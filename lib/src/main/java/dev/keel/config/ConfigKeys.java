@@ -53,6 +53,9 @@ public final class ConfigKeys {
     public static final ConfigKey SLURM_JWT = ConfigKey.secret("slurm.jwt",
             "Slurm JWT (secret: environment KEEL_SLURM_JWT or slurm.jwt.file).");
 
+    public static final ConfigKey CONTRACTS_DIR = ConfigKey.of("quality.contracts.dir", ValueType.text(), "conf/contracts",
+            "Where 'keel ingest --dataset NAME' looks for NAME.yaml when no --contract is given.");
+
     public static final ConfigKey AUDIT_ANCHOR_DIR = ConfigKey.of("audit.anchor.dir",
             ValueType.location("file", "s3a", "hdfs"), "${lake.root}/_keel/audit_anchors",
             "Where 'keel audit anchor' writes head hashes; put it outside the reach of whoever can write the lake.");
@@ -63,6 +66,7 @@ public final class ConfigKeys {
             S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_SSL, S3_CREDENTIALS_PROVIDER, S3_ACCESS_KEY, S3_SECRET_KEY,
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
+            CONTRACTS_DIR,
             AUDIT_ANCHOR_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */

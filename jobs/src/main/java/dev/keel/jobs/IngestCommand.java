@@ -1,0 +1,98 @@
+package dev.keel.jobs;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.keel.config.ConfigKeys;
+import dev.keel.error.UsageException;
+import dev.keel.ingest.IngestJob;
+import dev.keel.ingest.IngestMode;
+import dev.keel.ingest.IngestRequest;
+import dev.keel.ingest.IngestResult;
+import dev.keel.quality.CheckResult;
+import dev.keel.quality.Contract;
+import dev.keel.quality.ContractParser;
+import dev.keel.run.RunContext;
+import dev.keel.run.RunEnvironment;
+import dev.keel.run.RunId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code keel ingest}: raw files in, a new version of a clean Delta table out, rejected rows quarantined. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Clean and validate raw files against the dataset's contract into datasets/<name>; rejected rows go",
+            "to quarantine/<name> with every rule they broke. Files ingested before are skipped (overwrite reads all).",
+            "Exit 3 when a dataset rule fails or rows are not conserved: then no new version is written."})
+final class IngestCommand implements Callable<Integer> {
+    @ParentCommand
+    KeelCommand parent;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The dataset (datasets/NAME).")
+    String dataset;
+
+    @Option(names = "--source", required = true, arity = "1..*", paramLabel = "PATH_OR_GLOB",
+            description = "Raw files, directories or globs: local, hdfs:// or s3a://. Repeatable.")
+    List<String> sources;
+
+    @Option(names = "--contract", paramLabel = "FILE",
+            description = "The contract (default: NAME.yaml in quality.contracts.dir).")
+    Path contract;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "append",
+            description = "append (new files), overwrite (full refresh) or merge (upsert by primary key); default ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Override
+    public Integer call() {
+        Cli cli = parent.cli();
+        IngestMode ingestMode = IngestMode.parse(mode);
+        Path contractFile = contract != null ? contract
+                : Path.of(cli.config().get(ConfigKeys.CONTRACTS_DIR)).resolve(dataset + ".yaml");
+        Contract parsed = ContractParser.parse(contractFile);
+        if (!parsed.dataset().equals(dataset)) {
+            throw new UsageException("Contract " + contractFile + " is for dataset '" + parsed.dataset() + "', not '" + dataset
+                    + "': pass the right --contract or --dataset");
+        }
+        if (ingestMode == IngestMode.MERGE && parsed.primaryKey().isEmpty()) {
+            throw new UsageException("--mode merge needs a primary_key in contract " + contractFile + ": declare one or use append");
+        }
+        RunId id = cli.newRunId();
+        RunEnvironment env = cli.environment("ingest", id);
+        IngestResult result = RunContext.execute(env, id, "ingest", cli.arguments(),
+                run -> new IngestJob(run).ingest(new IngestRequest(parsed, sources, ingestMode)));
+        if (cli.json()) {
+            cli.printJson(result);
+        } else {
+            print(cli, result);
+        }
+        return 0;
+    }
+
+    private static void print(Cli cli, IngestResult r) {
+        if (r.unchanged()) {
+            cli.out().printf("Nothing new for %s: all %d source file(s) were ingested before; no version written%s%n",
+                    r.dataset(), r.filesSkipped(), r.version().map(v -> " (current: v" + v.version() + ")").orElse(""));
+            return;
+        }
+        cli.out().printf("Ingested %s (%s): %d file(s) read, %d skipped%n", r.dataset(), r.mode().lower(), r.filesRead(),
+                r.filesSkipped());
+        cli.out().printf("  rows read    %,10d%n", r.rowsRead());
+        cli.out().printf("  clean        %,10d  -> %s%n", r.rowsClean(), r.version().map(Object::toString).orElse("-"));
+        cli.out().printf("  quarantined  %,10d  -> %s%n", r.rowsQuarantined(), r.quarantine().map(Object::toString).orElse("-"));
+        cli.out().printf("  duplicates   %,10d%n", r.rowsDuplicate());
+        cli.out().printf("  conserved    %s%n", r.conserved() ? "yes (read = clean + quarantined + duplicates)" : "NO");
+        if (!r.quarantinedByRule().isEmpty()) {
+            cli.out().println("Top quarantine reasons:");
+            r.quarantinedByRule().entrySet().stream().limit(8)
+                    .forEach(e -> cli.out().printf("  %-32s %,8d%n", e.getKey(), e.getValue()));
+        }
+        long failed = r.checks().stream().filter(c -> !c.passed()).count();
+        cli.out().printf("Rules checked: %d row rule(s), %d dataset rule(s)%s%n", r.rulesChecked(), r.checks().size(),
+                failed == 0 ? " (all passed)" : " (" + failed + " failed)");
+        for (CheckResult c : r.checks()) {
+            cli.out().printf("  %-4s %-28s %s (needs %s)%n", c.passed() ? "ok" : "FAIL", c.name(), c.observed(), c.expected());
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.keel.ingest;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+
+import dev.keel.error.IntegrityException;
+import dev.keel.lake.Commit;
+import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
+import dev.keel.lake.TableVersion;
+import dev.keel.lake.WriteOptions;
+import dev.keel.quality.BatchProfile;
+import dev.keel.quality.ColumnSpec;
+import dev.keel.quality.Contract;
+import dev.keel.quality.Dedup;
+import dev.keel.quality.Validation;
+import dev.keel.run.RunContext;
+import io.delta.tables.DeltaTable;
+
+/**
+ * Ingests raw files into a dataset's clean Delta table, rejecting rows into its quarantine table.
+ *
+ * <p>One pass: the sources are parsed once, cleaned, typed and checked by Spark SQL expressions
+ * ({@link Validation}), de-duplicated by primary key, and kept (memory and disk) while the batch's
+ * metrics and dataset rules are computed and the two tables are written. Row conservation is
+ * proven with independent counts: rows read are counted as the reader produces them, clean and
+ * quarantined rows as Delta commits them; read must equal clean + quarantined + duplicates.
+ *
+ * <p>Failure: when a dataset rule fails or the counts do not add up, the clean table is left at
+ * its current version (a commit that wrote an unexpected number of rows is rolled back with
+ * RESTORE), the attempt's quarantined rows and metrics are still recorded, and the run ends with
+ * an {@link IntegrityException} (exit 3). Incremental: files already ingested (same path, size and
+ * modification time) are skipped; with nothing new, nothing is written.
+ *
+ * <p>Parallelism follows the number of input splits ({@code spark.sql.files.maxPartitionBytes});
+ * de-duplication shuffles into {@code spark.sql.shuffle.partitions}.
+ */
+public final class IngestJob {
+    public static final String RUN_ID = "_ingest_run_id";
+    private static final String DUPLICATE = "__duplicate";
+
+    private final RunContext run;
+    private final DeltaStore store;
+    private final LakeLayout layout;
+
+    public IngestJob(RunContext run) {
+        this.run = requireNonNull(run, "run");
+        this.store = run.env().store();
+        this.layout = run.env().layout();
+    }
+
+    public IngestResult ingest(IngestRequest request) {
+        Contract contract = request.contract();
+        String dataset = contract.dataset();
+        String table = layout.dataset(dataset);
+        String quarantineTable = layout.quarantine(dataset);
+        DatasetVersions versions = new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS));
+
+        List<SourceFile> discovered = SourceFiles.discover(store.spark().sparkContext().hadoopConfiguration(), request.sources());
+        List<SourceFile> files = discovered;
+        if (request.mode() != IngestMode.OVERWRITE) {
+            Set<SourceFile> seen = new HashSet<>(versions.ingestedFiles(dataset));
+            files = discovered.stream().filter(f -> !seen.contains(f)).toList();
+        }
+        int skipped = discovered.size() - files.size();
+        if (files.isEmpty()) {
+            run.env().progress().info("nothing new: all " + discovered.size() + " source file(s) were ingested before");
+            run.audit("dataset.unchanged", dataset, Map.of("files_skipped", skipped));
+            return new IngestResult(dataset, request.mode(), 0, skipped, 0, 0, 0, 0, Map.of(), 0, List.of(),
+                    store.latest(table), Optional.empty());
+        }
+
+        Validation validation = new Validation(contract);
+        Dataset<Row> flagged;
+        try (RunContext.Step step = run.step("reading " + files.size() + " file(s) of " + dataset + " (" + contract.format().name()
+                .toLowerCase(java.util.Locale.ROOT) + ")")) {
+            Dataset<Row> raw = new SourceReader(store.spark()).read(contract, files);
+            Optional<Dataset<Row>> existingKeys = request.mode() == IngestMode.APPEND && !contract.primaryKey().isEmpty()
+                    && store.exists(table)
+                    ? Optional.of(store.read(table).select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new)))
+                    : Optional.empty();
+            flagged = markDuplicates(contract, validation.apply(raw), existingKeys).persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        try {
+            return ingestFlagged(request, table, quarantineTable, versions, files, skipped, validation, flagged);
+        } finally {
+            flagged.unpersist();
+        }
+    }
+
+    private IngestResult ingestFlagged(IngestRequest request, String table, String quarantineTable, DatasetVersions versions,
+            List<SourceFile> files, int skipped, Validation validation, Dataset<Row> flagged) {
+        Contract contract = request.contract();
+        String dataset = contract.dataset();
+        Column rejected = size(col(Validation.VIOLATIONS)).gt(0);
+        Row counts;
+        Map<String, Long> byRule;
+        BatchProfile profile;
+        try (RunContext.Step step = run.step("checking " + validation.ruleLabels().size() + " row rule(s) and "
+                + "the dataset rules")) {
+            counts = flagged.agg(
+                    count(lit(1)).as("read"),
+                    sum(when(rejected, 1).otherwise(0)).as("quarantined"),
+                    sum(when(col(DUPLICATE), 1).otherwise(0)).as("duplicates"),
+                    sum(when(not(rejected).and(not(col(DUPLICATE))), 1).otherwise(0)).as("clean")).first();
+            byRule = quarantinedByRule(flagged.filter(rejected));
+            profile = BatchProfile.of(contract, clean(contract, flagged), counts.getLong(0), counts.getLong(1));
+        }
+        long rowsRead = counts.getLong(0);
+        long quarantined = counts.getLong(1);
+        long duplicates = counts.getLong(2);
+        long clean = counts.getLong(3);
+
+        Optional<TableVersion> quarantine = Optional.empty();
+        if (quarantined > 0) {
+            try (RunContext.Step step = run.step("quarantining " + quarantined + " row(s)")) {
+                quarantine = Optional.of(writeQuarantine(contract, quarantineTable, flagged.filter(rejected), quarantined));
+            }
+        }
+
+        List<String> problems = new ArrayList<>();
+        if (rowsRead != clean + quarantined + duplicates) {
+            problems.add("rows are not conserved: read " + rowsRead + " but clean " + clean + " + quarantined " + quarantined
+                    + " + duplicates " + duplicates + " = " + (clean + quarantined + duplicates));
+        }
+        profile.failures().forEach(f -> problems.add(f.name() + " is " + f.observed() + ", needs " + f.expected()));
+        if (!problems.isEmpty()) {
+            String error = "Ingest of " + dataset + " rejected, no new version written: " + String.join("; ", problems);
+            versions.record(version(request, table, Optional.empty(), DatasetVersion.Status.REJECTED, quarantine, rowsRead, clean,
+                    quarantined, duplicates, byRule, profile, files, Optional.of(error)));
+            run.audit("dataset.rejected", dataset, Map.of("problems", problems, "rows_read", rowsRead,
+                    "rows_quarantined", quarantined));
+            throw new IntegrityException(error + " (quarantined rows and metrics are recorded; see keel data history "
+                    + dataset + ")");
+        }
+
+        TableVersion written;
+        try (RunContext.Step step = run.step("writing " + clean + " clean row(s) to " + table + " (" + request.mode().lower() + ")")) {
+            written = writeClean(request, table, clean(contract, flagged), clean);
+        }
+        versions.record(version(request, table, Optional.of(written.version()), DatasetVersion.Status.COMMITTED, quarantine,
+                rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.empty()));
+        run.addOutput(written);
+        quarantine.ifPresent(run::addOutput);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", written.version());
+        details.put("mode", request.mode().lower());
+        details.put("files", files.size());
+        details.put("rows_read", rowsRead);
+        details.put("rows_clean", clean);
+        details.put("rows_quarantined", quarantined);
+        details.put("rows_duplicate", duplicates);
+        details.put("contract_sha256", contract.sha256());
+        run.audit("dataset.ingested", dataset, details);
+        return new IngestResult(dataset, request.mode(), files.size(), skipped, rowsRead, clean, quarantined, duplicates, byRule,
+                validation.ruleLabels().size(), profile.checks(), Optional.of(written), quarantine);
+    }
+
+    /**
+     * Marks valid rows that share a primary key with a preferred row of the batch (the survivor is
+     * deterministic), and, when appending, valid rows whose key the table already holds: append adds
+     * new keys, merge updates existing ones.
+     */
+    private static Dataset<Row> markDuplicates(Contract contract, Dataset<Row> validated, Optional<Dataset<Row>> existingKeys) {
+        if (contract.primaryKey().isEmpty()) {
+            return validated.withColumn(DUPLICATE, lit(false));
+        }
+        Column valid = size(col(Validation.VIOLATIONS)).equalTo(0);
+        List<Column> partition = new ArrayList<>(List.of(valid));
+        contract.primaryKey().forEach(k -> partition.add(col(k)));
+        List<Column> order = new ArrayList<>();
+        Optional<Dedup> dedup = contract.dedup();
+        dedup.ifPresent(d -> order.add(d.keep() == Dedup.Keep.LATEST ? col(d.orderBy()).desc_nulls_last()
+                : col(d.orderBy()).asc_nulls_last()));
+        order.add(col(SourceReader.SOURCE_FILE).desc());
+        order.add(xxhash64(contract.columns().stream().map(c -> col(c.name())).toArray(Column[]::new)).desc());
+        WindowSpec window = Window.partitionBy(partition.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
+        Dataset<Row> marked = validated.withColumn(DUPLICATE, valid.and(row_number().over(window).gt(1)));
+        if (existingKeys.isEmpty()) {
+            return marked;
+        }
+        String exists = "__key_exists";
+        Dataset<Row> keys = existingKeys.get().distinct().withColumn(exists, lit(true));
+        Column join = null;
+        for (String k : contract.primaryKey()) {
+            Column equal = marked.col(k).eqNullSafe(keys.col(k));
+            join = join == null ? equal : join.and(equal);
+        }
+        List<Column> kept = new ArrayList<>();
+        for (String name : marked.columns()) {
+            kept.add(name.equals(DUPLICATE)
+                    ? marked.col(DUPLICATE).or(valid.and(keys.col(exists).isNotNull())).as(DUPLICATE)
+                    : marked.col(name));
+        }
+        return marked.join(keys, join, "left_outer").select(kept.toArray(Column[]::new));
+    }
+
+    private Dataset<Row> clean(Contract contract, Dataset<Row> flagged) {
+        List<Column> columns = new ArrayList<>();
+        for (ColumnSpec c : contract.columns()) {
+            columns.add(col(c.name()));
+        }
+        columns.add(col(SourceReader.SOURCE_FILE));
+        columns.add(lit(run.id().value()).as(RUN_ID));
+        return flagged.filter(size(col(Validation.VIOLATIONS)).equalTo(0).and(not(col(DUPLICATE))))
+                .select(columns.toArray(Column[]::new));
+    }
+
+    private TableVersion writeQuarantine(Contract contract, String quarantineTable, Dataset<Row> rejected, long expected) {
+        Dataset<Row> rows = rejected.select(
+                lit(run.id().value()).as("run_id"),
+                current_timestamp().as("quarantined_at"),
+                col(SourceReader.SOURCE_FILE).as("source_file"),
+                col(SourceReader.LINE).as("line"),
+                col(SourceReader.RAW_LINE).as("raw_line"),
+                col(Validation.ORIGINAL).as("values"),
+                col(Validation.VIOLATIONS).as("violations"),
+                lit(contract.sha256()).as("contract_sha256"));
+        TableVersion version = store.append(quarantineTable, rows, WriteOptions.forRun(run.id().value())).version();
+        long written = outputRows(store.history(quarantineTable, 1).get(0));
+        if (written != expected) {
+            throw new IntegrityException("Quarantine of " + contract.dataset() + " wrote " + written + " rows, expected "
+                    + expected + ": rows are not conserved; nothing was committed to the clean table");
+        }
+        return version;
+    }
+
+    private TableVersion writeClean(IngestRequest request, String table, Dataset<Row> clean, long expected) {
+        Contract contract = request.contract();
+        WriteOptions options = WriteOptions.forRun(run.id().value())
+                .withPartitionBy(contract.partitionBy().toArray(String[]::new));
+        Optional<TableVersion> before = store.latest(table);
+        TableVersion written;
+        long committed;
+        if (request.mode() == IngestMode.MERGE && before.isPresent()) {
+            merge(contract, table, clean);
+            Commit commit = store.history(table, 1).get(0);
+            written = new TableVersion(table, commit.version());
+            committed = metric(commit, "numSourceRows");
+        } else if (request.mode() == IngestMode.OVERWRITE) {
+            written = store.overwrite(table, clean, options).version();
+            committed = outputRows(store.history(table, 1).get(0));
+        } else {
+            written = store.append(table, clean, options).version();
+            committed = outputRows(store.history(table, 1).get(0));
+        }
+        if (committed != expected) {
+            before.ifPresent(b -> DeltaTable.forPath(store.spark(), table).restoreToVersion(b.version()));
+            throw new IntegrityException("The clean write of " + contract.dataset() + " committed " + committed
+                    + " rows, expected " + expected + ": rows are not conserved; the table was restored to "
+                    + before.map(b -> "version " + b.version()).orElse("its previous state"));
+        }
+        return written;
+    }
+
+    private void merge(Contract contract, String table, Dataset<Row> clean) {
+        String condition = String.join(" AND ", contract.primaryKey().stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`").toList());
+        var builder = DeltaTable.forPath(store.spark(), table).as("t").merge(clean.as("s"), condition);
+        var matched = contract.dedup()
+                .map(d -> builder.whenMatched("s.`" + d.orderBy() + "` " + (d.keep() == Dedup.Keep.LATEST ? ">=" : "<=")
+                        + " t.`" + d.orderBy() + "` OR t.`" + d.orderBy() + "` IS NULL"))
+                .orElseGet(builder::whenMatched)
+                .updateAll();
+        matched.whenNotMatched().insertAll().execute();
+    }
+
+    private static long outputRows(Commit commit) {
+        return metric(commit, "numOutputRows");
+    }
+
+    private static long metric(Commit commit, String name) {
+        String value = commit.metrics().get(name);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static Map<String, Long> quarantinedByRule(Dataset<Row> rejected) {
+        List<Row> rows = rejected.select(explode(col(Validation.VIOLATIONS)).as("rule")).groupBy("rule").count().collectAsList();
+        List<Map.Entry<String, Long>> entries = new ArrayList<>();
+        rows.forEach(r -> entries.add(Map.entry(r.getString(0), r.getLong(1))));
+        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        entries.forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
+    }
+
+    private DatasetVersion version(IngestRequest request, String table, Optional<Long> version, DatasetVersion.Status status,
+            Optional<TableVersion> quarantine, long read, long clean, long quarantined, long duplicates,
+            Map<String, Long> byRule, BatchProfile profile, List<SourceFile> files, Optional<String> error) {
+        Contract contract = request.contract();
+        return new DatasetVersion(contract.dataset(), version, status, run.id().value(), request.mode(), Instant.now(), table,
+                quarantine.map(TableVersion::version), read, clean, quarantined, duplicates, byRule, profile.columns(),
+                profile.checks(), contract.file(), contract.sha256(), files, error);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.keel.quality;
+
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Column metrics and dataset rules over a batch of clean rows, computed in one aggregation (plus
+ * one grouping per extra uniqueness rule).
+ *
+ * @param rows clean rows
+ * @param columns per-column metrics, in contract order
+ * @param checks every dataset rule's outcome, quarantine ratio included
+ */
+public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckResult> checks) {
+    public BatchProfile {
+        columns = List.copyOf(columns);
+        checks = List.copyOf(checks);
+    }
+
+    public boolean passed() {
+        return checks.stream().allMatch(CheckResult::passed);
+    }
+
+    public List<CheckResult> failures() {
+        return checks.stream().filter(c -> !c.passed()).toList();
+    }
+
+    /**
+     * @param clean the clean rows (typed contract columns)
+     * @param rowsRead rows read from the sources, for the quarantine ratio
+     * @param quarantined rows quarantined
+     */
+    public static BatchProfile of(Contract contract, Dataset<Row> clean, long rowsRead, long quarantined) {
+        List<Column> aggregates = new ArrayList<>(List.of(count(lit(1)).as("__rows")));
+        for (ColumnSpec c : contract.columns()) {
+            String n = c.name();
+            aggregates.add(count(col(n)).as("__nonnull_" + n));
+            if (c.type() != ColumnType.BINARY) {
+                aggregates.add(min(col(n)).cast("string").as("__min_" + n));
+                aggregates.add(max(col(n)).cast("string").as("__max_" + n));
+                aggregates.add(approx_count_distinct(col(n)).as("__distinct_" + n));
+            }
+            if (c.type().numeric()) {
+                aggregates.add(avg(col(n)).as("__mean_" + n));
+            }
+        }
+        List<DatasetRules.Check> checks = contract.datasetRules().checks();
+        for (int i = 0; i < checks.size(); i++) {
+            aggregates.add(expr(checks.get(i).condition()).cast("boolean").as("__check_" + i));
+        }
+        Row r = clean.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+        long rows = r.getLong(r.fieldIndex("__rows"));
+
+        List<ColumnMetrics> metrics = new ArrayList<>();
+        for (ColumnSpec c : contract.columns()) {
+            String n = c.name();
+            long nonNull = r.getLong(r.fieldIndex("__nonnull_" + n));
+            boolean binary = c.type() == ColumnType.BINARY;
+            metrics.add(new ColumnMetrics(n, c.type().yamlName(),
+                    rows == 0 ? 0.0 : (rows - nonNull) / (double) rows,
+                    binary ? Optional.empty() : Optional.ofNullable(r.getString(r.fieldIndex("__min_" + n))),
+                    binary ? Optional.empty() : Optional.ofNullable(r.getString(r.fieldIndex("__max_" + n))),
+                    c.type().numeric() && !r.isNullAt(r.fieldIndex("__mean_" + n))
+                            ? Optional.of(r.getDouble(r.fieldIndex("__mean_" + n))) : Optional.empty(),
+                    binary ? 0 : r.getLong(r.fieldIndex("__distinct_" + n))));
+        }
+
+        DatasetRules rules = contract.datasetRules();
+        List<CheckResult> results = new ArrayList<>();
+        rules.minRows().ifPresent(m -> results.add(new CheckResult("min_rows", rows >= m, Long.toString(rows), ">= " + m)));
+        for (Map.Entry<String, Double> e : rules.completeness().entrySet()) {
+            ColumnMetrics m = metrics.stream().filter(x -> x.column().equals(e.getKey())).findFirst().orElseThrow();
+            double complete = 1.0 - m.nullFraction();
+            results.add(new CheckResult("completeness:" + e.getKey(), complete >= e.getValue(), format(complete), ">= " + format(e.getValue())));
+        }
+        for (List<String> set : rules.unique()) {
+            long duplicated = clean.groupBy(set.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                    .count().filter(col("count").gt(1)).count();
+            results.add(new CheckResult("unique:" + String.join(",", set), duplicated == 0,
+                    duplicated + " duplicated key(s)", "0 duplicated keys"));
+        }
+        rules.maxQuarantineRatio().ifPresent(m -> {
+            double ratio = rowsRead == 0 ? 0.0 : quarantined / (double) rowsRead;
+            results.add(new CheckResult("max_quarantine_ratio", ratio <= m, format(ratio), "<= " + format(m)));
+        });
+        for (int i = 0; i < checks.size(); i++) {
+            int index = r.fieldIndex("__check_" + i);
+            boolean held = !r.isNullAt(index) && r.getBoolean(index);
+            results.add(new CheckResult(checks.get(i).name(), held, r.isNullAt(index) ? "null" : Boolean.toString(held),
+                    checks.get(i).condition()));
+        }
+        return new BatchProfile(rows, metrics, results);
+    }
+
+    private static String format(double value) {
+        return String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+}
