@@ -1,16 +1,27 @@
 package dev.keel.jobs;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.keel.audit.Anchor;
 import dev.keel.audit.AuditEvent;
 import dev.keel.audit.AuditVerification;
+import dev.keel.config.ConfigKeys;
+import dev.keel.demo.DigitsDrop;
+import dev.keel.demo.DropManifest;
 import dev.keel.doctor.Doctor;
 import dev.keel.doctor.DoctorReport;
 import dev.keel.error.IntegrityException;
+import dev.keel.ingest.IngestJob;
+import dev.keel.ingest.IngestMode;
+import dev.keel.ingest.IngestRequest;
+import dev.keel.ingest.IngestResult;
 import dev.keel.lake.LakeLayout.KeelTable;
+import dev.keel.quality.Contract;
+import dev.keel.quality.ContractParser;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
@@ -20,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code keel demo}: the README's first command. Checks the machine, records a run, writes and
- * verifies audit events, anchors the chain, and says what it did and where to look.
+ * verifies audit events, anchors the chain, ingests the shipped digits drop with its injected
+ * dirt, and says what it did and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run keel end to end on the configured lakehouse (default ./lakehouse) and explain what happened.")
@@ -63,7 +75,34 @@ final class DemoCommand implements Callable<Integer> {
         Anchor anchor = env.audit().anchor(env.actor().name());
         cli.out().printf("   head anchored outside the table at %s%n", anchor.location());
 
-        cli.out().println("Next: scripts/keel audit tail   scripts/keel audit verify   scripts/keel config show");
+        cli.out().println("4. Ingest");
+        ingestDrop(cli);
+
+        cli.out().println("Next: scripts/keel data history digits   scripts/keel data show digits --limit 5   "
+                + "scripts/keel audit tail   scripts/keel audit verify");
         return 0;
+    }
+
+    /** Writes the digits drop (unchanged files stay untouched) and ingests what is new in it. */
+    private static void ingestDrop(Cli cli) {
+        RunId id = cli.newRunId();
+        RunEnvironment env = cli.environment("ingest", id);
+        String landing = env.layout().raw("digits");
+        DropManifest drop = DigitsDrop.shipped().write(env.spark().sparkContext().hadoopConfiguration(), landing);
+        cli.out().printf("   raw drop: %d real images in %d files at %s, with %d injected faults (%d rescans)%n",
+                DigitsDrop.shipped().images(), drop.files().size(), landing, drop.faults().size(), drop.expectedDuplicates());
+        Contract contract = ContractParser.parse(Path.of(cli.config().get(ConfigKeys.CONTRACTS_DIR)).resolve("digits.yaml"));
+        IngestResult result = RunContext.execute(env, id, "ingest", cli.arguments(),
+                run -> new IngestJob(run).ingest(new IngestRequest(contract, List.of(landing), IngestMode.APPEND)));
+        IngestCommand.print(cli, result, "   ");
+        if (!result.unchanged()) {
+            if (result.rowsQuarantined() != drop.expectedQuarantined() || result.rowsDuplicate() != drop.expectedDuplicates()) {
+                throw new IntegrityException("The demo drop's ingest quarantined " + result.rowsQuarantined() + " and dropped "
+                        + result.rowsDuplicate() + " duplicate rows, but " + drop.expectedQuarantined() + " and "
+                        + drop.expectedDuplicates() + " were injected: check conf/contracts/digits.yaml");
+            }
+            cli.out().printf("   every injected fault was caught: %d quarantined, %d superseded originals dropped%n",
+                    drop.expectedQuarantined(), drop.expectedDuplicates());
+        }
     }
 }

@@ -65,34 +65,35 @@ final class IngestCommand implements Callable<Integer> {
         if (cli.json()) {
             cli.printJson(result);
         } else {
-            print(cli, result);
+            print(cli, result, "");
         }
         return 0;
     }
 
-    private static void print(Cli cli, IngestResult r) {
+    /** The human summary, each line indented by {@code indent}. */
+    static void print(Cli cli, IngestResult r, String indent) {
         if (r.unchanged()) {
-            cli.out().printf("Nothing new for %s: all %d source file(s) were ingested before; no version written%s%n",
+            cli.out().printf(indent + "Nothing new for %s: all %d source file(s) were ingested before; no version written%s%n",
                     r.dataset(), r.filesSkipped(), r.version().map(v -> " (current: v" + v.version() + ")").orElse(""));
             return;
         }
-        cli.out().printf("Ingested %s (%s): %d file(s) read, %d skipped%n", r.dataset(), r.mode().lower(), r.filesRead(),
+        cli.out().printf(indent + "Ingested %s (%s): %d file(s) read, %d skipped%n", r.dataset(), r.mode().lower(), r.filesRead(),
                 r.filesSkipped());
-        cli.out().printf("  rows read    %,10d%n", r.rowsRead());
-        cli.out().printf("  clean        %,10d  -> %s%n", r.rowsClean(), r.version().map(Object::toString).orElse("-"));
-        cli.out().printf("  quarantined  %,10d  -> %s%n", r.rowsQuarantined(), r.quarantine().map(Object::toString).orElse("-"));
-        cli.out().printf("  duplicates   %,10d%n", r.rowsDuplicate());
-        cli.out().printf("  conserved    %s%n", r.conserved() ? "yes (read = clean + quarantined + duplicates)" : "NO");
+        cli.out().printf(indent + "  rows read    %,10d%n", r.rowsRead());
+        cli.out().printf(indent + "  clean        %,10d  -> %s%n", r.rowsClean(), r.version().map(Object::toString).orElse("-"));
+        cli.out().printf(indent + "  quarantined  %,10d  -> %s%n", r.rowsQuarantined(), r.quarantine().map(Object::toString).orElse("-"));
+        cli.out().printf(indent + "  duplicates   %,10d%n", r.rowsDuplicate());
+        cli.out().printf(indent + "  conserved    %s%n", r.conserved() ? "yes (read = clean + quarantined + duplicates)" : "NO");
         if (!r.quarantinedByRule().isEmpty()) {
-            cli.out().println("Top quarantine reasons:");
+            cli.out().println(indent + "Top quarantine reasons:");
             r.quarantinedByRule().entrySet().stream().limit(8)
-                    .forEach(e -> cli.out().printf("  %-32s %,8d%n", e.getKey(), e.getValue()));
+                    .forEach(e -> cli.out().printf(indent + "  %-32s %,8d%n", e.getKey(), e.getValue()));
         }
         long failed = r.checks().stream().filter(c -> !c.passed()).count();
-        cli.out().printf("Rules checked: %d row rule(s), %d dataset rule(s)%s%n", r.rulesChecked(), r.checks().size(),
+        cli.out().printf(indent + "Rules checked: %d row rule(s), %d dataset rule(s)%s%n", r.rulesChecked(), r.checks().size(),
                 failed == 0 ? " (all passed)" : " (" + failed + " failed)");
         for (CheckResult c : r.checks()) {
-            cli.out().printf("  %-4s %-28s %s (needs %s)%n", c.passed() ? "ok" : "FAIL", c.name(), c.observed(), c.expected());
+            cli.out().printf(indent + "  %-4s %-28s %s (needs %s)%n", c.passed() ? "ok" : "FAIL", c.name(), c.observed(), c.expected());
         }
     }
 }

@@ -56,6 +56,15 @@ public final class ConfigKeys {
     public static final ConfigKey CONTRACTS_DIR = ConfigKey.of("quality.contracts.dir", ValueType.text(), "conf/contracts",
             "Where 'keel ingest --dataset NAME' looks for NAME.yaml when no --contract is given.");
 
+    public static final ConfigKey LOG_RETENTION = ConfigKey.of("data.retention.log", ValueType.interval(), "30 days",
+            "How long Delta keeps table history (delta.logRetentionDuration): versions older than this stop being "
+                    + "readable by time travel once a checkpoint cleans the log.");
+    public static final ConfigKey DELETED_FILE_RETENTION = ConfigKey.of("data.retention.files", ValueType.interval(),
+            "7 days", "How long 'keel data vacuum' keeps files no longer in the latest version "
+                    + "(delta.deletedFileRetentionDuration).");
+    public static final ConfigKey DRIFT_THRESHOLD = ConfigKey.of("data.drift.threshold", ValueType.decimal(0, 100), "0.2",
+            "Population stability index above which 'keel data drift' marks a column as drifted (0.1 watch, 0.2 act).");
+
     public static final ConfigKey AUDIT_ANCHOR_DIR = ConfigKey.of("audit.anchor.dir",
             ValueType.location("file", "s3a", "hdfs"), "${lake.root}/_keel/audit_anchors",
             "Where 'keel audit anchor' writes head hashes; put it outside the reach of whoever can write the lake.");
@@ -66,7 +75,7 @@ public final class ConfigKeys {
             S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_SSL, S3_CREDENTIALS_PROVIDER, S3_ACCESS_KEY, S3_SECRET_KEY,
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
-            CONTRACTS_DIR,
+            CONTRACTS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
             AUDIT_ANCHOR_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */

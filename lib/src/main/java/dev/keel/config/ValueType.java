@@ -42,6 +42,17 @@ public record ValueType(String description, Predicate<String> accepts) {
         });
     }
 
+    public static ValueType decimal(double min, double max) {
+        return new ValueType("a number from " + min + " to " + max, v -> {
+            try {
+                double d = Double.parseDouble(v.trim());
+                return d >= min && d <= max;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        });
+    }
+
     /** A local path or a URI with one of the given schemes (a bare path means the local file system). */
     public static ValueType location(String... schemes) {
         List<String> allowed = List.of(schemes);

@@ -100,18 +100,42 @@ public final class DatasetVersions {
                 .findFirst();
     }
 
-    /** Files already in the clean table: those of the last overwrite and of every commit after it. */
+    /** Files already in the clean table's latest version (see {@link #filesAt}). */
     public List<SourceFile> ingestedFiles(String dataset) {
-        List<DatasetVersion> committed = of(dataset).stream()
-                .filter(v -> v.status() == DatasetVersion.Status.COMMITTED).toList();
-        int start = 0;
+        List<DatasetVersion> committed = committedOf(dataset);
+        return committed.isEmpty() ? List.of() : filesAt(committed, committed.size() - 1);
+    }
+
+    /** The source files whose rows version {@code version} of the clean table holds. */
+    public List<SourceFile> ingestedFiles(String dataset, long version) {
+        List<DatasetVersion> committed = committedOf(dataset);
         for (int i = 0; i < committed.size(); i++) {
-            if (committed.get(i).mode() == IngestMode.OVERWRITE) {
+            if (committed.get(i).version().orElse(-1L) == version) {
+                return filesAt(committed, i);
+            }
+        }
+        return List.of();
+    }
+
+    private List<DatasetVersion> committedOf(String dataset) {
+        return of(dataset).stream().filter(v -> v.status() == DatasetVersion.Status.COMMITTED).toList();
+    }
+
+    /**
+     * Files behind the version committed at {@code index}: those of the last overwrite or restore
+     * up to it (a restore records the files of the version it brought back) and of every commit
+     * after that.
+     */
+    private static List<SourceFile> filesAt(List<DatasetVersion> committed, int index) {
+        int start = 0;
+        for (int i = 0; i <= index; i++) {
+            IngestMode mode = committed.get(i).mode();
+            if (mode == IngestMode.OVERWRITE || mode == IngestMode.RESTORE) {
                 start = i;
             }
         }
         List<SourceFile> files = new ArrayList<>();
-        committed.subList(start, committed.size()).forEach(v -> files.addAll(v.sourceFiles()));
+        committed.subList(start, index + 1).forEach(v -> files.addAll(v.sourceFiles()));
         return files;
     }
 
@@ -144,7 +168,7 @@ public final class DatasetVersions {
                 r.isNullAt(version) ? Optional.empty() : Optional.of(r.getLong(version)),
                 DatasetVersion.Status.valueOf(r.getString(r.fieldIndex("status"))),
                 r.getString(r.fieldIndex("run_id")),
-                IngestMode.parse(r.getString(r.fieldIndex("mode"))),
+                IngestMode.recorded(r.getString(r.fieldIndex("mode"))),
                 r.getTimestamp(r.fieldIndex("recorded_at")).toInstant(),
                 r.getString(r.fieldIndex("table_path")),
                 r.isNullAt(quarantine) ? Optional.empty() : Optional.of(r.getLong(quarantine)),

@@ -20,7 +20,7 @@ public record LakeLayout(String root) {
 
     /** keel's own metadata tables under {@code _keel/}. */
     public enum KeelTable {
-        RUNS, DATASET_VERSIONS, SPLIT_MANIFESTS, MODELS, MODEL_ALIASES, EVALUATIONS, COMPUTE_USAGE, AUDIT;
+        RUNS, DATASET_VERSIONS, DATA_DRIFT, SPLIT_MANIFESTS, MODELS, MODEL_ALIASES, EVALUATIONS, COMPUTE_USAGE, AUDIT;
 
         public String directory() {
             return name().toLowerCase(Locale.ROOT);
@@ -41,6 +41,11 @@ public record LakeLayout(String root) {
 
     public String quarantine(String dataset) {
         return Locations.join(root, "quarantine", checkName("dataset", dataset));
+    }
+
+    /** The landing zone for a dataset's raw files, for drops that have no other home (the demo's). */
+    public String raw(String dataset) {
+        return Locations.join(root, "raw", checkName("dataset", dataset));
     }
 
     public String splits(String dataset) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.spark.sql.SparkSession;
 
+import dev.keel.config.ConfigKeys;
 import dev.keel.config.KeelConfig;
 import dev.keel.config.S3Config;
 import dev.keel.config.SparkConfig;
@@ -42,6 +43,9 @@ public final class SparkSessions {
         settings.put("spark.sql.session.timeZone", "UTC");
         settings.put("spark.ui.showConsoleProgress", "false");
         settings.put("spark.delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
+        settings.put(DeltaRetention.sessionDefault(DeltaRetention.LOG), DeltaRetention.interval(config.get(ConfigKeys.LOG_RETENTION)));
+        settings.put(DeltaRetention.sessionDefault(DeltaRetention.DELETED_FILES),
+                DeltaRetention.interval(config.get(ConfigKeys.DELETED_FILE_RETENTION)));
         S3Config.from(config).hadoopProperties().forEach((k, v) -> settings.put("spark.hadoop." + k, v));
         settings.putAll(SparkConfig.from(config).settings());
         return settings;

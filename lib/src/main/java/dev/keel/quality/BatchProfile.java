@@ -1,18 +1,11 @@
 package dev.keel.quality;
 
-import static org.apache.spark.sql.functions.approx_count_distinct;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,38 +39,20 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
      * @param quarantined rows quarantined
      */
     public static BatchProfile of(Contract contract, Dataset<Row> clean, long rowsRead, long quarantined) {
-        List<Column> aggregates = new ArrayList<>(List.of(count(lit(1)).as("__rows")));
+        List<Column> aggregates = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
-            String n = c.name();
-            aggregates.add(count(col(n)).as("__nonnull_" + n));
-            if (c.type() != ColumnType.BINARY) {
-                aggregates.add(min(col(n)).cast("string").as("__min_" + n));
-                aggregates.add(max(col(n)).cast("string").as("__max_" + n));
-                aggregates.add(approx_count_distinct(col(n)).as("__distinct_" + n));
-            }
-            if (c.type().numeric()) {
-                aggregates.add(avg(col(n)).as("__mean_" + n));
-            }
+            aggregates.addAll(ColumnProfiler.aggregates(c.name(), c.type().sparkType()));
         }
         List<DatasetRules.Check> checks = contract.datasetRules().checks();
         for (int i = 0; i < checks.size(); i++) {
             aggregates.add(expr(checks.get(i).condition()).cast("boolean").as("__check_" + i));
         }
-        Row r = clean.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
-        long rows = r.getLong(r.fieldIndex("__rows"));
+        Row r = clean.agg(ColumnProfiler.rowCount(), aggregates.toArray(Column[]::new)).first();
+        long rows = ColumnProfiler.rows(r);
 
         List<ColumnMetrics> metrics = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
-            String n = c.name();
-            long nonNull = r.getLong(r.fieldIndex("__nonnull_" + n));
-            boolean binary = c.type() == ColumnType.BINARY;
-            metrics.add(new ColumnMetrics(n, c.type().yamlName(),
-                    rows == 0 ? 0.0 : (rows - nonNull) / (double) rows,
-                    binary ? Optional.empty() : Optional.ofNullable(r.getString(r.fieldIndex("__min_" + n))),
-                    binary ? Optional.empty() : Optional.ofNullable(r.getString(r.fieldIndex("__max_" + n))),
-                    c.type().numeric() && !r.isNullAt(r.fieldIndex("__mean_" + n))
-                            ? Optional.of(r.getDouble(r.fieldIndex("__mean_" + n))) : Optional.empty(),
-                    binary ? 0 : r.getLong(r.fieldIndex("__distinct_" + n))));
+            metrics.add(ColumnProfiler.read(r, c.name(), c.type().yamlName(), c.type().sparkType()));
         }
 
         DatasetRules rules = contract.datasetRules();

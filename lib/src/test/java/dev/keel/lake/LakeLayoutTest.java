@@ -17,6 +17,7 @@ class LakeLayoutTest {
     void tablesLiveWhereTheDesignSays() {
         assertEquals("/srv/lake/datasets/digits", local.dataset("digits"));
         assertEquals("/srv/lake/quarantine/digits", local.quarantine("digits"));
+        assertEquals("/srv/lake/raw/digits", local.raw("digits"));
         assertEquals("/srv/lake/splits/digits", local.splits("digits"));
         assertEquals("/srv/lake/models/digits-mlp/3", local.model("digits-mlp", 3));
         assertEquals("/srv/lake/checkpoints/20261122-101010-abcdef01", local.checkpoints("20261122-101010-abcdef01"));

@@ -27,7 +27,14 @@ public final class TestRuns {
     private final RunEnvironment env;
 
     public TestRuns(SparkSession spark, String lakeRoot) {
-        KeelConfig config = KeelConfig.of(Map.of("lake.root", lakeRoot));
+        this(spark, lakeRoot, Map.of());
+    }
+
+    /** With extra configuration keys ({@code lake.root} is set from {@code lakeRoot}). */
+    public TestRuns(SparkSession spark, String lakeRoot, Map<String, String> settings) {
+        Map<String, String> values = new java.util.HashMap<>(settings);
+        values.put("lake.root", lakeRoot);
+        KeelConfig config = KeelConfig.of(values);
         this.env = new RunEnvironment(spark, config, new LakeLayout(lakeRoot),
                 new BuildInfo("0.1.0", "0123456789abcdef", false, "unpackaged"), new Actor("tester", "KEEL_ACTOR"), "test-host",
                 Optional.empty(), new Progress(new PrintWriter(new StringWriter()), false), Clock.systemUTC());

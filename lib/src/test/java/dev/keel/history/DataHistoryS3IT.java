@@ -1,0 +1,33 @@
+package dev.keel.history;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.keel.testing.LocalS3;
+import dev.keel.testing.SharedSpark;
+
+/** The data history operations against the real local S3 server through s3a://, ingest from s3a:// included. */
+@ExtendWith(SharedSpark.class)
+class DataHistoryS3IT {
+    @BeforeAll
+    static void startS3(SparkSession spark) throws Exception {
+        LocalS3.up();
+        LocalS3.configure(spark);
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        LocalS3.down();
+    }
+
+    @Test
+    void historyShowDiffDriftRestoreAndVacuumOnS3(SparkSession spark) throws IOException {
+        new DataHistoryScenario(spark, "s3a://lake/history-" + UUID.randomUUID()).run();
+    }
+}
