@@ -107,7 +107,9 @@ public final class IngestJob {
                     && store.exists(table)
                     ? Optional.of(store.read(table).select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new)))
                     : Optional.empty();
-            flagged = markDuplicates(contract, validation.apply(raw), existingKeys).persist(StorageLevel.MEMORY_AND_DISK());
+            flagged = markDuplicates(contract, validation.apply(raw), existingKeys)
+                    .select(kept(contract).toArray(Column[]::new))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
         }
         try {
             return ingestFlagged(request, table, quarantineTable, versions, files, skipped, validation, flagged);
@@ -132,7 +134,8 @@ public final class IngestJob {
                     sum(when(col(DUPLICATE), 1).otherwise(0)).as("duplicates"),
                     sum(when(not(rejected).and(not(col(DUPLICATE))), 1).otherwise(0)).as("clean")).first();
             byRule = quarantinedByRule(flagged.filter(rejected));
-            profile = BatchProfile.of(contract, clean(contract, flagged), counts.getLong(0), counts.getLong(1));
+            profile = BatchProfile.of(contract, clean(contract, flagged), counts.getLong(0), counts.getLong(1),
+                    contract.primaryKey().isEmpty() ? Optional.empty() : Optional.of(contract.primaryKey()));
         }
         long rowsRead = counts.getLong(0);
         long quarantined = counts.getLong(1);
@@ -221,6 +224,17 @@ public final class IngestJob {
                     : marked.col(name));
         }
         return marked.join(keys, join, "left_outer").select(kept.toArray(Column[]::new));
+    }
+
+    /** What the later passes read: typed columns, lineage, verdicts; the raw text is in the violations' originals. */
+    private static List<Column> kept(Contract contract) {
+        List<Column> columns = new ArrayList<>();
+        contract.columns().forEach(c -> columns.add(col(c.name())));
+        for (String name : List.of(SourceReader.SOURCE_FILE, SourceReader.LINE, SourceReader.RAW_LINE, Validation.VIOLATIONS,
+                Validation.ORIGINAL, DUPLICATE)) {
+            columns.add(col(name));
+        }
+        return columns;
     }
 
     private Dataset<Row> clean(Contract contract, Dataset<Row> flagged) {

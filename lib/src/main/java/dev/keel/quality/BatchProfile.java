@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,8 +39,11 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
      * @param clean the clean rows (typed contract columns)
      * @param rowsRead rows read from the sources, for the quarantine ratio
      * @param quarantined rows quarantined
+     * @param uniqueKey a key the batch is already de-duplicated on: a uniqueness rule over exactly
+     *     these columns holds by construction and is reported without another pass
      */
-    public static BatchProfile of(Contract contract, Dataset<Row> clean, long rowsRead, long quarantined) {
+    public static BatchProfile of(Contract contract, Dataset<Row> clean, long rowsRead, long quarantined,
+            Optional<List<String>> uniqueKey) {
         List<Column> aggregates = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
             aggregates.addAll(ColumnProfiler.aggregates(c.name(), c.type().sparkType()));
@@ -64,6 +69,11 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
             results.add(new CheckResult("completeness:" + e.getKey(), complete >= e.getValue(), format(complete), ">= " + format(e.getValue())));
         }
         for (List<String> set : rules.unique()) {
+            if (uniqueKey.isPresent() && Set.copyOf(uniqueKey.get()).equals(Set.copyOf(set))) {
+                results.add(new CheckResult("unique:" + String.join(",", set), true,
+                        "0 duplicated key(s) (de-duplicated on this key)", "0 duplicated keys"));
+                continue;
+            }
             long duplicated = clean.groupBy(set.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
                     .count().filter(col("count").gt(1)).count();
             results.add(new CheckResult("unique:" + String.join(",", set), duplicated == 0,
