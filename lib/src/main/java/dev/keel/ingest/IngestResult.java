@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.keel.lake.TableVersion;
 import dev.keel.quality.CheckResult;
 
@@ -51,11 +53,13 @@ public record IngestResult(
     }
 
     /** Whether the run found nothing new to ingest (and wrote no version). */
+    @JsonProperty
     public boolean unchanged() {
         return filesRead == 0;
     }
 
     /** rows read = clean + quarantined + duplicates. */
+    @JsonProperty
     public boolean conserved() {
         return rowsRead == rowsClean + rowsQuarantined + rowsDuplicate;
     }
