@@ -9,21 +9,13 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
+
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+
 import java.util.Optional;
 
-import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,22 +30,15 @@ import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
 import com.amazon.deequ.checks.CheckStatus;
 
-import dev.keel.build.BuildInfo;
-import dev.keel.config.KeelConfig;
 import dev.keel.ingest.IngestJob;
 import dev.keel.ingest.IngestMode;
 import dev.keel.ingest.IngestRequest;
 import dev.keel.ingest.IngestResult;
-import dev.keel.lake.LakeLayout;
-import dev.keel.lake.SparkSessions;
+
 import dev.keel.quality.BatchProfile;
 import dev.keel.quality.Contract;
 import dev.keel.quality.ContractParser;
-import dev.keel.run.Actor;
-import dev.keel.run.Progress;
-import dev.keel.run.RunContext;
-import dev.keel.run.RunEnvironment;
-import dev.keel.run.RunId;
+
 import scala.Option;
 import scala.collection.immutable.Seq$;
 
@@ -108,29 +93,25 @@ public final class IngestBenchmark {
     private IngestBenchmark() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
-        Path work = Path.of(args.length > 1 ? args[1] : ".keel/bench/ingest").toAbsolutePath();
-        FileUtils.deleteDirectory(work.toFile());
-        Files.createDirectories(work);
-
-        SparkSession spark = SparkSessions.create(KeelConfig.of(Map.of("spark.master", "local[*]",
-                "spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false", "spark.driver.memory", "8g")), "keel-bench-ingest");
+        Path work = BenchRuns.emptyDirectory(args.length > 1 ? args[1] : ".keel/bench/ingest");
+        SparkSession spark = BenchRuns.spark("keel-bench-ingest");
         Contract contract = ContractParser.parse("bench.yaml", CONTRACT);
         int cores = spark.sparkContext().defaultParallelism();
 
         System.out.printf("keel ingest benchmark: %,d rows, Spark %s local[%d], %s%n", rows, spark.version(), cores, work);
-        double generate = seconds(() -> generate(spark, 200_000, work.resolve("warmup-raw")));
-        generate += seconds(() -> generate(spark, rows, work.resolve("raw")));
+        double generate = BenchRuns.seconds(() -> generate(spark, 200_000, work.resolve("warmup-raw")));
+        generate += BenchRuns.seconds(() -> generate(spark, rows, work.resolve("raw")));
         System.out.printf("generated dirty CSV in %.1f s%n", generate);
 
         ingest(spark, contract, work.resolve("warmup-raw"), work.resolve("warmup-keel"));
         baseline(spark, work.resolve("warmup-raw"), work.resolve("warmup-baseline"));
 
         long[] baselineClean = new long[1];
-        double baselineSeconds = seconds(() -> baselineClean[0] = baseline(spark, work.resolve("raw"), work.resolve("baseline")));
+        double baselineSeconds = BenchRuns.seconds(() -> baselineClean[0] = baseline(spark, work.resolve("raw"), work.resolve("baseline")));
         IngestResult[] keel = new IngestResult[1];
-        double keelSeconds = seconds(() -> keel[0] = ingest(spark, contract, work.resolve("raw"), work.resolve("keel")));
+        double keelSeconds = BenchRuns.seconds(() -> keel[0] = ingest(spark, contract, work.resolve("raw"), work.resolve("keel")));
         IngestResult r = keel[0];
         if (r.rowsClean() != baselineClean[0]) {
             throw new IllegalStateException("keel kept " + r.rowsClean() + " clean rows but the baseline " + baselineClean[0]
@@ -146,9 +127,9 @@ public final class IngestBenchmark {
         BatchProfile.of(contract, clean, r.rowsRead(), r.rowsQuarantined(), Optional.empty());
         deequ(spark, clean);
         BatchProfile[] profile = new BatchProfile[1];
-        double keelChecks = seconds(() -> profile[0] = BatchProfile.of(contract, clean, r.rowsRead(), r.rowsQuarantined(), Optional.empty()));
+        double keelChecks = BenchRuns.seconds(() -> profile[0] = BatchProfile.of(contract, clean, r.rowsRead(), r.rowsQuarantined(), Optional.empty()));
         VerificationResult[] verification = new VerificationResult[1];
-        double deequChecks = seconds(() -> verification[0] = deequ(spark, clean));
+        double deequChecks = BenchRuns.seconds(() -> verification[0] = deequ(spark, clean));
         boolean deequPassed = verification[0].status() == CheckStatus.Success();
         if (deequPassed != profile[0].passed()) {
             throw new IllegalStateException("keel's checks " + (profile[0].passed() ? "passed" : "failed") + " but Deequ's "
@@ -157,12 +138,6 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "checks   keel %.1f s  Deequ VerificationSuite %.1f s  ratio %.2f (goal <= 1.0); "
                 + "both %s%n", keelChecks, deequChecks, keelChecks / deequChecks, deequPassed ? "passed" : "failed");
         spark.stop();
-    }
-
-    private static double seconds(Runnable work) {
-        long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Dirty CSV lines: about 0.1% of each fault kind, 2% duplicate keys with a later timestamp. */
@@ -184,11 +159,7 @@ public final class IngestBenchmark {
     }
 
     private static IngestResult ingest(SparkSession spark, Contract contract, Path raw, Path lake) {
-        RunEnvironment env = new RunEnvironment(spark, KeelConfig.of(Map.of("lake.root", lake.toString())),
-                new LakeLayout(lake.toString()), BuildInfo.of(IngestBenchmark.class), new Actor("bench", "benchmark"), "localhost",
-                Optional.empty(), new Progress(new PrintWriter(new StringWriter()), false), Clock.systemUTC());
-        RunId id = RunId.generate(Instant.now(), new SecureRandom());
-        return RunContext.execute(env, id, "ingest", List.of("bench"), run -> new IngestJob(run).ingest(
+        return BenchRuns.run(spark, lake, "ingest", run -> new IngestJob(run).ingest(
                 new IngestRequest(contract, List.of(raw.toString()), IngestMode.APPEND)));
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.keel.audit.Anchor;
@@ -25,6 +26,11 @@ import dev.keel.quality.ContractParser;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
+import dev.keel.split.SplitFractions;
+import dev.keel.split.SplitJob;
+import dev.keel.split.SplitManifest;
+import dev.keel.split.SplitRequest;
+import dev.keel.split.SplitResult;
 import dev.keel.run.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -32,11 +38,14 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code keel demo}: the README's first command. Checks the machine, records a run, writes and
  * verifies audit events, anchors the chain, ingests the shipped digits drop with its injected
- * dirt, and says what it did and where to look.
+ * dirt, splits it 80/10/10 stratified by label, and says what it did and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run keel end to end on the configured lakehouse (default ./lakehouse) and explain what happened.")
 final class DemoCommand implements Callable<Integer> {
+    /** The demo split's seed: fixed, so every demo run makes the same split. */
+    private static final long SPLIT_SEED = 7L;
+
     @ParentCommand
     KeelCommand parent;
 
@@ -78,8 +87,11 @@ final class DemoCommand implements Callable<Integer> {
         cli.out().println("4. Ingest");
         ingestDrop(cli);
 
+        cli.out().println("5. Split");
+        splitDigits(cli);
+
         cli.out().println("Next: scripts/keel data history digits   scripts/keel data show digits --limit 5   "
-                + "scripts/keel audit tail   scripts/keel audit verify");
+                + "scripts/keel split verify digits   scripts/keel audit tail   scripts/keel audit verify");
         return 0;
     }
 
@@ -104,5 +116,17 @@ final class DemoCommand implements Callable<Integer> {
             cli.out().printf("   every injected fault was caught: %d quarantined, %d superseded originals dropped%n",
                     drop.expectedQuarantined(), drop.expectedDuplicates());
         }
+    }
+
+    /** Splits the digits 80/10/10, stratified by label, keyed by image id (the contract's primary key). */
+    private static void splitDigits(Cli cli) {
+        RunId id = cli.newRunId();
+        RunEnvironment env = cli.environment("split", id);
+        SplitRequest request = new SplitRequest("digits", Optional.empty(), SplitFractions.parse("train=0.8,val=0.1,test=0.1"),
+                SPLIT_SEED, List.of(), Optional.empty(), Optional.of("label"));
+        SplitResult result = RunContext.execute(env, id, "split", cli.arguments(), run -> new SplitJob(run).split(request));
+        SplitManifest m = result.manifest();
+        cli.out().printf("   %s %s%n", result.unchanged() ? "unchanged:" : "wrote", m.table() + " from " + m.source());
+        SplitCommand.print(cli, m, "   ");
     }
 }

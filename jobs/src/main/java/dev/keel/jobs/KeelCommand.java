@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Versioned data, pinned splits, DL4J training and audited model releases on Apache Spark.",
-        subcommands = {DoctorCommand.class, ConfigCommand.class, IngestCommand.class, DataCommand.class, AuditCommand.class,
+        subcommands = {DoctorCommand.class, ConfigCommand.class, IngestCommand.class, DataCommand.class, SplitCommand.class,
+            AuditCommand.class,
             DemoCommand.class})
 final class KeelCommand extends CommandGroup {
     @Option(names = "--conf", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.keel.testing.SharedSpark;
 
-/** {@code keel ingest} and {@code keel data}: summaries, JSON, exit codes and one-line errors on bad input. */
+/** {@code keel ingest}, {@code keel data} and {@code keel split}: summaries, JSON, exit codes and one-line errors on bad input. */
 @ExtendWith(SharedSpark.class)
 class DataCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,5 +129,42 @@ class DataCliTest {
         assertOneLineError(keel.run("data", "show", "plants", "--version", "9"), 2, "keel: Dataset 'plants' has no version 9");
         assertOneLineError(keel.run("data", "restore", "plants", "--version", "0"), 2,
                 "keel: Version 0 is already the latest version of plants: nothing to restore");
+    }
+
+    @Test
+    void splitThenShowAndVerifyItAndRefuseBadRequests() throws IOException {
+        StringBuilder rows = new StringBuilder("id,height\n");
+        for (int i = 0; i < 60; i++) {
+            rows.append("p").append(i).append(',').append(i % 9).append(".5\n");
+        }
+        Files.writeString(raw.resolve("a.csv"), rows);
+        assertEquals(0, ingest().exit());
+
+        CliHarness.Result split = keel.run("split", "--dataset", "plants", "--seed", "11", "--fractions", "train=0.5,test=0.5");
+        assertEquals(0, split.exit(), split::toString);
+        assertTrue(split.out().startsWith("Split " + home.resolve("lakehouse/datasets/plants") + "@v0 into "), split.out());
+        assertTrue(split.out().contains("key id"), "the contract's primary key is the default key: " + split.out());
+        assertTrue(split.out().contains("leaks       0 key(s) in more than one split"), split.out());
+
+        CliHarness.Result again = keel.run("split", "--dataset", "plants", "--seed", "11", "--fractions", "train=0.5,test=0.5", "--json");
+        JsonNode result = JSON.readTree(again.out());
+        assertTrue(result.get("unchanged").asBoolean(), again.out());
+        JsonNode counts = result.get("manifest").get("statistics").get("rows");
+        assertEquals(60, counts.get("train").asLong() + counts.get("test").asLong(), again.out());
+
+        CliHarness.Result show = keel.run("split", "show", "plants");
+        assertEquals(0, show.exit(), show::toString);
+        assertTrue(show.out().contains("spec        train=0.5,test=0.5, seed 11, key id"), show.out());
+        CliHarness.Result verify = keel.run("split", "verify", "plants", "--version", "0");
+        assertEquals(0, verify.exit(), verify::toString);
+        assertTrue(verify.out().startsWith("Verified "), verify.out());
+
+        assertOneLineError(keel.run("split", "--dataset", "plants"), 2, "keel: Missing --seed S: keel split needs --dataset and --seed");
+        assertOneLineError(keel.run("split", "--dataset", "plants", "--seed", "1", "--fractions", "train=0.9,test=0.2"), 2,
+                "keel: Invalid --fractions 'train=0.9,test=0.2': the fractions sum to 1.1, not 1");
+        assertOneLineError(keel.run("split", "--dataset", "plants", "--seed", "1", "--stratify", "species"), 2,
+                "keel: Dataset 'plants' has no column 'species' (--stratify): its columns are id, height, _source_file, _ingest_run_id");
+        assertOneLineError(keel.run("split", "show", "trees"), 2, "keel: Dataset 'trees' has no split table at ");
+        assertOneLineError(keel.run("split", "verify", "plants", "--version", "5"), 2, "keel: Split table ");
     }
 }

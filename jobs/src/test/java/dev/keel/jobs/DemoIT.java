@@ -20,17 +20,24 @@ class DemoIT {
     @Test
     void theDemoRecordsARunAuditsItVerifiesAndAnchors(SparkSession spark, @TempDir Path home) throws Exception {
         Path lake = home.resolve("lakehouse");
-        CliHarness keel = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", lake.toString());
+        CliHarness keel = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", lake.toString())
+                .env("KEEL_QUALITY_CONTRACTS_DIR", Path.of("..", "conf", "contracts").toAbsolutePath().normalize().toString());
 
         CliHarness.Result first = keel.run("demo");
         assertEquals(0, first.exit(), first::toString);
         assertTrue(first.out().contains("ok   lake.root " + lake), first.out());
         assertTrue(first.out().contains("(demo) SUCCEEDED, by tester"), first.out());
         assertTrue(first.out().contains("chain verified: 3 events, head #3"), first.out());
+        assertTrue(first.out().contains("clean             1,706") && first.out().contains("every injected fault was caught"),
+                first.out());
+        assertTrue(first.out().contains("   wrote " + lake.resolve("splits/digits") + "@v0 from "), first.out());
+        assertTrue(first.out().contains("stratified by label") && first.out().contains("leaks       0 key(s)"), first.out());
 
         CliHarness.Result second = keel.run("demo");
         assertEquals(0, second.exit(), second::toString);
-        assertTrue(second.out().contains("chain verified: 6 events, head #6"), second.out());
+        assertTrue(second.out().contains("chain verified: 12 events, head #12"), "the first demo's ingest and split were audited too: "
+                + second.out());
+        assertTrue(second.out().contains("   unchanged: " + lake.resolve("splits/digits") + "@v0"), second.out());
 
         try (Stream<Path> anchors = Files.list(lake.resolve("_keel/audit_anchors"))) {
             assertEquals(2, anchors.filter(p -> p.getFileName().toString().matches("anchor-\\d{12}-\\d+\\.json")).count());

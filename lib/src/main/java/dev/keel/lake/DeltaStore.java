@@ -127,6 +127,9 @@ public final class DeltaStore {
         long before = kernel.latestVersion(path).orElse(-1L);
         DataFrameWriter<Row> writer = data.write().format("delta").mode(mode).option("userMetadata", options.runId());
         options.transaction().ifPresent(t -> writer.option("txnAppId", t.appId()).option("txnVersion", t.version()));
+        if (options.replaceSchema()) {
+            writer.option("overwriteSchema", "true");
+        }
         if (!options.partitionBy().isEmpty()) {
             writer.partitionBy(options.partitionBy().toArray(String[]::new));
         }

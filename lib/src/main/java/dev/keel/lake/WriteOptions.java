@@ -12,11 +12,14 @@ import java.util.Optional;
  * @param transaction an idempotence key: the write is skipped when the table already holds this
  *     application's transaction at this version or a later one
  * @param partitionBy partition columns for a table this write creates
+ * @param replaceSchema whether an overwrite may replace the table's schema and partitioning
+ *     (Delta's {@code overwriteSchema}); for tables that are rebuilt whole from another table
  */
 public record WriteOptions(
         String runId,
         Optional<Transaction> transaction,
-        List<String> partitionBy) {
+        List<String> partitionBy,
+        boolean replaceSchema) {
 
     /**
      * Delta's idempotent-write identifiers ({@code txnAppId}, {@code txnVersion}).
@@ -40,14 +43,18 @@ public record WriteOptions(
     }
 
     public static WriteOptions forRun(String runId) {
-        return new WriteOptions(runId, Optional.empty(), List.of());
+        return new WriteOptions(runId, Optional.empty(), List.of(), false);
     }
 
     public WriteOptions withTransaction(String appId, long version) {
-        return new WriteOptions(runId, Optional.of(new Transaction(appId, version)), partitionBy);
+        return new WriteOptions(runId, Optional.of(new Transaction(appId, version)), partitionBy, replaceSchema);
     }
 
     public WriteOptions withPartitionBy(String... columns) {
-        return new WriteOptions(runId, transaction, List.of(columns));
+        return new WriteOptions(runId, transaction, List.of(columns), replaceSchema);
+    }
+
+    public WriteOptions withReplacedSchema() {
+        return new WriteOptions(runId, transaction, partitionBy, true);
     }
 }

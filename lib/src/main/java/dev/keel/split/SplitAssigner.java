@@ -1,0 +1,148 @@
+package dev.keel.split;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Places every row of a dataset in a split, as a pure function of the row's values and the
+ * {@link SplitSpec}: never of partitioning, file order or executor count.
+ *
+ * <p>Without stratification a row's unit (its group, or else its key) is hashed with the seed
+ * (xxHash64) to a number in [0, 1) that falls into one fraction's interval: one projection, no
+ * shuffle, and a unit keeps its split however the dataset grows.
+ *
+ * <p>With {@code stratify}, each unit takes the smallest label among its rows; within each label
+ * the units are ranked by their hash and cut at the cumulative fractions rounded half-up, so
+ * every split holds exactly its share of each label, to the unit. Units that a previous split
+ * with the same spec already placed keep their split; new units fill each split's remaining
+ * share. This costs two shuffles and a join back to the rows ({@code spark.sql.shuffle.partitions}).
+ */
+final class SplitAssigner {
+    static final String SPLIT = "split";
+    private static final String STRATUM = "__stratum";
+    private static final String HASH = "__hash";
+    private static final String PREVIOUS = "__previous";
+    private static final String UNIT = "__unit_";
+    private static final long MASK_53 = (1L << 53) - 1;
+
+    private final SplitSpec spec;
+
+    SplitAssigner(SplitSpec spec) {
+        this.spec = requireNonNull(spec, "spec");
+    }
+
+    /**
+     * The rows with a {@value #SPLIT} column.
+     *
+     * @param previous the rows of an earlier split made with the same spec, whose units keep
+     *     their split; used only with stratification (hashing alone is already stable)
+     */
+    Dataset<Row> assign(Dataset<Row> rows, Optional<Dataset<Row>> previous) {
+        if (spec.stratify().isEmpty()) {
+            return rows.withColumn(SPLIT, byHash());
+        }
+        Dataset<Row> units = stratifiedUnits(rows, previous);
+        Column[] output = Stream.concat(Arrays.stream(rows.columns()).map(c -> rows.col(c)), Stream.of(units.col(SPLIT)))
+                .toArray(Column[]::new);
+        return rows.join(units, sameUnit(rows, units), "inner").select(output);
+    }
+
+    private Column[] unitColumns() {
+        return spec.unit().stream().map(c -> col(c)).toArray(Column[]::new);
+    }
+
+    private Column hash() {
+        Column[] hashed = Stream.concat(Stream.of(lit(spec.seed())), Arrays.stream(unitColumns())).toArray(Column[]::new);
+        return xxhash64(hashed);
+    }
+
+    private Column byHash() {
+        Column position = hash().bitwiseAND(lit(MASK_53)).cast("double").divide(lit((double) (1L << 53)));
+        List<String> names = spec.fractions().names();
+        List<BigDecimal> bounds = spec.fractions().cumulative();
+        Column split = when(position.lt(lit(bounds.get(0).doubleValue())), names.get(0));
+        for (int i = 1; i < names.size() - 1; i++) {
+            split = split.when(position.lt(lit(bounds.get(i).doubleValue())), names.get(i));
+        }
+        return split.otherwise(names.get(names.size() - 1));
+    }
+
+    /** One row per unit: the unit's columns renamed {@code __unit_<c>} and its split. */
+    private Dataset<Row> stratifiedUnits(Dataset<Row> rows, Optional<Dataset<Row>> previous) {
+        Dataset<Row> units = rows.groupBy(unitColumns()).agg(min(col(spec.stratify().orElseThrow())).as(STRATUM))
+                .withColumn(HASH, hash());
+        if (previous.isPresent()) {
+            List<Column> kept = new ArrayList<>();
+            spec.unit().forEach(c -> kept.add(col(c).as(UNIT + c)));
+            kept.add(col(SPLIT).as(PREVIOUS));
+            Dataset<Row> placed = previous.get().select(kept.toArray(Column[]::new)).dropDuplicates(
+                    spec.unit().stream().map(c -> UNIT + c).toArray(String[]::new));
+            Dataset<Row> base = units;
+            units = units.join(placed, sameUnit(base, placed), "left").drop(spec.unit().stream().map(c -> UNIT + c)
+                    .toArray(String[]::new));
+        } else {
+            units = units.withColumn(PREVIOUS, lit(null).cast("string"));
+        }
+
+        WindowSpec stratum = Window.partitionBy(col(STRATUM));
+        List<String> names = spec.fractions().names();
+        List<BigDecimal> bounds = spec.fractions().cumulative();
+        units = units.withColumn("__n", count(lit(1)).over(stratum));
+        for (int i = 0; i < names.size(); i++) {
+            units = units.withColumn("__placed_" + i, sum(when(col(PREVIOUS).equalTo(names.get(i)), 1).otherwise(0)).over(stratum));
+        }
+        Column filled = lit(0L);
+        List<Column> filledUpTo = new ArrayList<>();
+        Column before = lit(0L);
+        for (int i = 0; i < names.size(); i++) {
+            Column upTo = round(lit(bounds.get(i)).multiply(col("__n")), 0).cast("long");
+            Column share = upTo.minus(before);
+            filled = filled.plus(greatest(share.minus(col("__placed_" + i)), lit(0L)));
+            filledUpTo.add(filled);
+            before = upTo;
+        }
+        Column[] order = Stream.concat(Stream.of(col(HASH)), Arrays.stream(unitColumns())).toArray(Column[]::new);
+        Column rank = row_number().over(Window.partitionBy(col(STRATUM), col(PREVIOUS).isNull()).orderBy(order));
+        Column split = when(col(PREVIOUS).isNotNull(), col(PREVIOUS));
+        for (int i = 0; i < names.size() - 1; i++) {
+            split = split.when(rank.leq(filledUpTo.get(i)), names.get(i));
+        }
+        split = split.otherwise(names.get(names.size() - 1));
+
+        List<Column> out = new ArrayList<>();
+        spec.unit().forEach(c -> out.add(col(c).as(UNIT + c)));
+        out.add(split.as(SPLIT));
+        return units.select(out.toArray(Column[]::new));
+    }
+
+    /** Null-safe equality of the unit columns of {@code left} and their {@code __unit_} copies in {@code right}. */
+    private Column sameUnit(Dataset<Row> left, Dataset<Row> right) {
+        Column same = lit(true);
+        for (String c : spec.unit()) {
+            same = same.and(left.col(c).eqNullSafe(right.col(UNIT + c)));
+        }
+        return same;
+    }
+}
