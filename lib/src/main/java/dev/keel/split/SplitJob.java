@@ -35,18 +35,20 @@ import dev.keel.run.RunContext;
 /**
  * Materialises a split of one dataset version as one new version of {@code splits/<dataset>}:
  * the dataset's rows plus a {@code split} column, partitioned by split, overwriting the previous
- * split (which time travel keeps). Its manifest is recorded in {@code _keel/split_manifests} only
- * after the written version's statistics are computed from Delta and found whole: every source
- * row present once and no key or group in two splits. A version without a manifest cannot be read
- * through a {@link SplitRef}.
+ * split (which time travel keeps). Rows per split and label, content hashes and leaks are
+ * computed from the written version, and the manifest is recorded in
+ * {@code _keel/split_manifests} only when that version is whole: every source row present once
+ * and no key or group in two splits. A version without a manifest cannot
+ * be read through a {@link SplitRef}; {@code keel split verify} recomputes everything from Delta.
  *
  * <p>Idempotent: when the table's current version is a split of the same dataset version with
  * the same spec, nothing is written. Stable: a key keeps its split when the dataset grows; the
  * manifest counts the keys of the previous split that moved.
  *
- * <p>Assignment is a projection without stratification and two shuffles with it
- * ({@code spark.sql.shuffle.partitions}); statistics are one aggregation by split and label and
- * one by key.
+ * <p>Assignment is a projection without stratification and two shuffles and a join with it
+ * ({@code spark.sql.shuffle.partitions}); the statistics are one aggregation of the written
+ * version by split and label, and for grouped splits one shuffle each of keys and groups to
+ * count leaks.
  */
 public final class SplitJob {
     private final RunContext run;
@@ -93,16 +95,16 @@ public final class SplitJob {
         try (RunContext.Step step = run.step("splitting " + source + " " + spec.fractions() + " by " + String.join(",", spec.unit())
                 + spec.stratify().map(s -> ", stratified by " + s).orElse(""))) {
             Dataset<Row> assigned = new SplitAssigner(spec).assign(rows, spec.stratify().isPresent() ? placed : Optional.empty());
-            written = store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value())
-                    .withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version();
+            written = store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value()).withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version();
         }
         run.addOutput(written);
 
         SplitStatistics statistics;
         long sourceRows;
         Optional<Long> moved;
-        try (RunContext.Step step = run.step("computing counts, content hashes and leaks of " + written)) {
-            statistics = SplitStatistics.of(store.read(written), spec);
+        try (RunContext.Step step = run.step("counting rows and content hashes of " + written
+                + (spec.group().isPresent() ? ", checking for leaks" : "") + last.map(m -> ", comparing with " + m.table()).orElse(""))) {
+            statistics = SplitStatistics.ofAssigned(store.read(written), spec);
             sourceRows = rows.count();
             moved = last.flatMap(m -> keysMoved(m.table(), written, spec.keys()));
         }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -31,7 +32,9 @@ import org.apache.spark.sql.Row;
  *
  * <p>Content hashes are order-independent: the sum, modulo 2^64, of two independent xxHash64
  * values of each row's key (or of all its columns), written as 32 hex digits. They do not depend
- * on partitioning or file layout, only on the multiset of values in each split.
+ * on partitioning or file layout, only on the multiset of values in each split. Spark sums the
+ * high and low 32 bits of each hash as plain longs (exact up to 2^31 rows per split and label),
+ * and the halves are combined here.
  *
  * @param rows rows per split, in split order
  * @param labels rows per split and label (the {@code stratify} column; empty without one)
@@ -49,6 +52,8 @@ public record SplitStatistics(
         Optional<Long> groupOverlap) {
 
     private static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
+    private static final long LOW_32 = 0xFFFFFFFFL;
+    private static final int HALVES = 8;
     /** The label under which rows with a null {@code stratify} value are counted. */
     public static final String NULL_LABEL = "<null>";
 
@@ -68,69 +73,99 @@ public record SplitStatistics(
     }
 
     /**
-     * Computes the statistics of a split table's rows (with their {@code split} column). Two
-     * passes: one aggregation by split and label, one by key (and one by group) for the leaks.
+     * Computes the statistics of a split table's rows (with their {@code split} column), for
+     * verification: one aggregation by split and label, one by key and, when grouped, one by
+     * group for the leaks.
      */
     public static SplitStatistics of(Dataset<Row> table, SplitSpec spec) {
-        Column[] keys = spec.keys().stream().map(c -> col(c)).toArray(Column[]::new);
-        Column[] all = Arrays.stream(table.columns()).filter(c -> !c.equals(SplitAssigner.SPLIT)).map(c -> col(c))
-                .toArray(Column[]::new);
-        Column label = spec.stratify().map(s -> col(s).cast("string")).orElse(lit(null).cast("string"));
-        List<Row> groups = table.groupBy(col(SplitAssigner.SPLIT), label.as("label")).agg(
-                count(lit(1)),
-                hashSum(keys, lit(0L)), hashSum(keys, lit(1L)),
-                hashSum(all, lit(0L)), hashSum(all, lit(1L))).collectAsList();
+        return compute(table, spec, true);
+    }
 
-        Map<String, Long> rows = new TreeMap<>();
-        Map<String, Map<String, Long>> labels = new TreeMap<>();
-        Map<String, BigInteger[]> sums = new TreeMap<>();
+    private static SplitStatistics compute(Dataset<Row> table, SplitSpec spec, boolean measureKeyOverlap) {
+        Column label = spec.stratify().map(s -> col(s).cast("string")).orElse(lit(null).cast("string"));
+        List<Column> sums = hashHalves(spec, table.columns()).stream().map(h -> sum(h)).toList();
+        List<Row> groups = table.groupBy(col(SplitAssigner.SPLIT), label.as("label"))
+                .agg(count(lit(1)), sums.toArray(Column[]::new)).collectAsList();
+        Map<String, Tally> tallies = new TreeMap<>();
         for (Row g : groups) {
-            String split = g.getString(0);
-            long n = g.getLong(2);
-            rows.merge(split, n, Long::sum);
-            if (spec.stratify().isPresent()) {
-                labels.computeIfAbsent(split, s -> new TreeMap<>()).merge(g.isNullAt(1) ? NULL_LABEL : g.getString(1), n, Long::sum);
+            Tally t = tallies.computeIfAbsent(g.getString(0), x -> new Tally());
+            long[] halves = new long[HALVES];
+            for (int i = 0; i < HALVES; i++) {
+                halves[i] = g.getLong(3 + i);
             }
-            BigInteger[] s = sums.computeIfAbsent(split, x -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                BigInteger.ZERO});
-            for (int i = 0; i < 4; i++) {
-                s[i] = s[i].add(g.getDecimal(3 + i).toBigInteger());
+            t.add(g.getLong(2), halves);
+            if (spec.stratify().isPresent()) {
+                t.labels.merge(g.isNullAt(1) ? NULL_LABEL : g.getString(1), g.getLong(2), Long::sum);
             }
         }
-        List<String> order = Stream.concat(spec.fractions().names().stream(), rows.keySet().stream()).distinct()
-                .filter(rows::containsKey).toList();
-        Map<String, Long> ordered = new LinkedHashMap<>();
-        Map<String, Map<String, Long>> orderedLabels = new LinkedHashMap<>();
+        return build(spec, tallies, measureKeyOverlap ? overlap(table, spec.keys()) : 0, spec.group().map(g -> overlap(table, List.of(g))));
+    }
+
+    /**
+     * The statistics of a table {@link SplitAssigner} just wrote. Without a group, every unit is
+     * a key and lands in one split by construction, so the key overlap is 0 without a pass; with
+     * a group, keys are checked too, since one key may belong to several groups.
+     */
+    static SplitStatistics ofAssigned(Dataset<Row> table, SplitSpec spec) {
+        return compute(table, spec, spec.group().isPresent());
+    }
+
+    /** The high and low 32 bits of two independent xxHash64 values of the keys, then of every column but {@code split}. */
+    private static List<Column> hashHalves(SplitSpec spec, String[] columns) {
+        Column[] keys = spec.keys().stream().map(c -> col(c)).toArray(Column[]::new);
+        Column[] all = Arrays.stream(columns).filter(c -> !c.equals(SplitAssigner.SPLIT)).map(c -> col(c)).toArray(Column[]::new);
+        List<Column> halves = new ArrayList<>();
+        for (Column[] hashed : List.of(keys, all)) {
+            for (long salt = 0; salt < 2; salt++) {
+                Column h = xxhash64(Stream.concat(Stream.of(lit(salt)), Arrays.stream(hashed)).toArray(Column[]::new));
+                halves.add(shiftrightunsigned(h, 32));
+                halves.add(h.bitwiseAND(lit(LOW_32)));
+            }
+        }
+        return halves;
+    }
+
+    private static SplitStatistics build(SplitSpec spec, Map<String, Tally> tallies, long keyOverlap, Optional<Long> groupOverlap) {
+        List<String> order = Stream.concat(spec.fractions().names().stream(), tallies.keySet().stream()).distinct()
+                .filter(tallies::containsKey).toList();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> labels = new LinkedHashMap<>();
         Map<String, String> keyHashes = new LinkedHashMap<>();
         Map<String, String> rowHashes = new LinkedHashMap<>();
         for (String split : order) {
-            ordered.put(split, rows.get(split));
-            if (labels.containsKey(split)) {
-                orderedLabels.put(split, labels.get(split));
+            Tally t = tallies.get(split);
+            rows.put(split, t.rows);
+            if (spec.stratify().isPresent()) {
+                labels.put(split, t.labels);
             }
-            BigInteger[] s = sums.get(split);
-            keyHashes.put(split, hex(s[0], s[1]));
-            rowHashes.put(split, hex(s[2], s[3]));
+            keyHashes.put(split, hex(t.sums[0], t.sums[1]));
+            rowHashes.put(split, hex(t.sums[2], t.sums[3]));
         }
-        long keyOverlap = overlap(table, keys);
-        Optional<Long> groupOverlap = spec.group().map(g -> overlap(table, new Column[] {col(g)}));
-        return new SplitStatistics(ordered, orderedLabels, keyHashes, rowHashes, keyOverlap, groupOverlap);
-    }
-
-    /** Sum of one xxHash64 variant ({@code salt}) of {@code columns}, exact as a decimal. */
-    private static Column hashSum(Column[] columns, Column salt) {
-        Column[] salted = Stream.concat(Stream.of(salt), Arrays.stream(columns)).toArray(Column[]::new);
-        return sum(xxhash64(salted).cast("decimal(20,0)"));
+        return new SplitStatistics(rows, labels, keyHashes, rowHashes, keyOverlap, groupOverlap);
     }
 
     private static String hex(BigInteger first, BigInteger second) {
         return String.format("%016x%016x", first.mod(MOD), second.mod(MOD));
     }
 
+    /** One split's rows, hash sums and rows per label, as they are added up. */
+    private static final class Tally {
+        long rows;
+        final BigInteger[] sums = {BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO};
+        final Map<String, Long> labels = new TreeMap<>();
+
+        void add(long n, long[] halves) {
+            rows += n;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] = sums[i].add(BigInteger.valueOf(halves[2 * i]).shiftLeft(32)).add(BigInteger.valueOf(halves[2 * i + 1]));
+            }
+        }
+    }
+
     /** Values of {@code columns} that occur in more than one split. */
-    private static long overlap(Dataset<Row> table, Column[] columns) {
-        return table.groupBy(columns).agg(countDistinct(col(SplitAssigner.SPLIT)).as("splits"))
-                .filter(col("splits").gt(1)).count();
+    private static long overlap(Dataset<Row> table, List<String> columns) {
+        return table.groupBy(columns.stream().map(c -> col(c)).toArray(Column[]::new))
+                .agg(countDistinct(col(SplitAssigner.SPLIT)).as("splits")).filter(col("splits").gt(1)).count();
     }
 
     /** Differences from {@code expected}, one readable line each; empty when they agree. */
