@@ -95,7 +95,8 @@ public final class SplitJob {
         try (RunContext.Step step = run.step("splitting " + source + " " + spec.fractions() + " by " + String.join(",", spec.unit())
                 + spec.stratify().map(s -> ", stratified by " + s).orElse(""))) {
             Dataset<Row> assigned = new SplitAssigner(spec).assign(rows, spec.stratify().isPresent() ? placed : Optional.empty());
-            written = store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value()).withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version();
+            written = store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value())
+                    .withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version();
         }
         run.addOutput(written);
 
