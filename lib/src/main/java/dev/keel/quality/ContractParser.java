@@ -1,15 +1,8 @@
 package dev.keel.quality;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +21,8 @@ import org.apache.spark.sql.catalyst.parser.ParseException;
 
 import dev.keel.error.UsageException;
 import dev.keel.lake.LakeLayout;
+import dev.keel.yaml.YamlDocument;
+import dev.keel.yaml.YamlNode;
 
 /**
  * Reads a contract from YAML and checks it completely before any data is read: every problem
@@ -35,7 +30,6 @@ import dev.keel.lake.LakeLayout;
  * ({@code pixel_{0..63}}) where they are declared, and {@code *} wildcards where they are referred to.
  */
 public final class ContractParser {
-    private static final Pattern RANGE = Pattern.compile("\\{(\\d+)\\.\\.(\\d+)}");
     private static final Set<String> TOP = Set.of("dataset", "description", "format", "csv", "columns", "cleaning", "rules",
             "primary_key", "dedup", "partition_by", "dataset_rules");
     private static final List<String> DEFAULT_NULL_TOKENS = List.of("");
@@ -52,14 +46,7 @@ public final class ContractParser {
     }
 
     public static Contract parse(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UsageException("Cannot read contract " + file + " (" + e.getClass().getSimpleName()
-                    + "): check the path, or pass --contract FILE");
-        }
-        return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8), sha256(bytes));
+        return parse(YamlDocument.read(file, "contract", "check the path, or pass --contract FILE"));
     }
 
     /**
@@ -68,11 +55,13 @@ public final class ContractParser {
      * @param name how errors name the contract
      */
     public static Contract parse(String name, String yaml) {
-        return parse(name, yaml, sha256(yaml.getBytes(StandardCharsets.UTF_8)));
+        return parse(YamlDocument.of(name, yaml));
     }
 
-    private static Contract parse(String file, String yaml, String sha256) {
-        YamlNode root = YamlNode.parse(file, new StringReader(yaml));
+    private static Contract parse(YamlDocument document) {
+        String file = document.name();
+        String sha256 = document.sha256();
+        YamlNode root = document.root(ContractException::new);
         Map<String, YamlNode> top = root.mapping(TOP);
 
         YamlNode datasetNode = root.required(top, "dataset");
@@ -210,7 +199,7 @@ public final class ContractParser {
                     throw f.get("format").error("invalid date/time pattern '" + pattern.get() + "': " + e.getMessage());
                 }
             }
-            for (String name : expand(nameNode)) {
+            for (String name : nameNode.expandedNames()) {
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || name.startsWith("_")) {
                     throw nameNode.error("invalid column name '" + name + "': use letters, digits and '_', not starting "
                             + "with '_' or a digit");
@@ -466,33 +455,6 @@ public final class ContractParser {
         }
     }
 
-    /** Expands brace ranges: {@code p{0..2}} is p0, p1, p2. */
-    static List<String> expand(YamlNode n) {
-        String text = n.nonBlankText().trim();
-        Matcher m = RANGE.matcher(text);
-        if (!m.find()) {
-            return List.of(text);
-        }
-        int from = Integer.parseInt(m.group(1));
-        int to = Integer.parseInt(m.group(2));
-        if (from > to || to - from > 10_000) {
-            throw n.error("bad range {" + from + ".." + to + "}");
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = from; i <= to; i++) {
-            names.add(text.substring(0, m.start()) + i + text.substring(m.end()));
-        }
-        return names;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The declared columns, for resolving references. */
     private static final class Scope {
         private final Map<String, ColumnType> types = new LinkedHashMap<>();
@@ -512,7 +474,7 @@ public final class ContractParser {
         /** Columns named by {@code reference} (a name, a brace range or a * pattern), at least one. */
         List<String> resolve(YamlNode where, String reference) {
             List<String> matched = new ArrayList<>();
-            for (String part : expandText(where, reference)) {
+            for (String part : where.expandedNames(reference)) {
                 if (part.contains("*")) {
                     Pattern glob = Pattern.compile(Pattern.quote(part).replace("*", "\\E.*\\Q"));
                     types.keySet().stream().filter(c -> glob.matcher(c).matches()).forEach(matched::add);
@@ -548,23 +510,6 @@ public final class ContractParser {
             List<String> names = new ArrayList<>(types.keySet());
             return names.size() <= 12 ? String.join(", ", names)
                     : String.join(", ", names.subList(0, 10)) + ", ... (" + names.size() + " columns)";
-        }
-
-        private static List<String> expandText(YamlNode where, String text) {
-            Matcher m = RANGE.matcher(text);
-            if (!m.find()) {
-                return List.of(text.trim());
-            }
-            int from = Integer.parseInt(m.group(1));
-            int to = Integer.parseInt(m.group(2));
-            if (from > to) {
-                throw where.error("bad range {" + from + ".." + to + "}");
-            }
-            List<String> names = new ArrayList<>();
-            for (int i = from; i <= to; i++) {
-                names.add(text.substring(0, m.start()) + i + text.substring(m.end()).trim());
-            }
-            return names;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.keel.quality;
+package dev.keel.yaml;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -21,113 +23,125 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * A YAML node that remembers where it is (file, line, dotted field path), so that every problem
- * in a contract is reported as {@code file:line: field: what is wrong}. Reads the composed node
- * tree of SnakeYAML; no YAML tags or anchors are interpreted as Java types.
+ * in a declarative file (a data contract, a model spec) is reported as
+ * {@code file:line: field: what is wrong}, as the file kind's own exception. Reads the composed
+ * node tree of SnakeYAML; no YAML tags or anchors are interpreted as Java types.
  */
-final class YamlNode {
+public final class YamlNode {
+    /** Makes the exception a file kind reports its problems with. */
+    @FunctionalInterface
+    public interface Problems {
+        RuntimeException at(String file, int line, String field, String problem);
+    }
+
+    private static final Pattern RANGE = Pattern.compile("\\{(\\d+)\\.\\.(\\d+)}");
+    private static final int MAX_RANGE = 10_000;
+
     private final String file;
     private final String path;
     private final Node node;
+    private final Problems problems;
 
-    private YamlNode(String file, String path, Node node) {
+    private YamlNode(String file, String path, Node node, Problems problems) {
         this.file = file;
         this.path = path;
         this.node = node;
+        this.problems = problems;
     }
 
-    static YamlNode parse(String file, Reader reader) {
+    public static YamlNode parse(String file, Reader reader, Problems problems) {
         try {
             Node root = new Yaml(new LoaderOptions()).compose(reader);
             if (root == null) {
-                throw new ContractException(file, 0, "(document)", "the file is empty");
+                throw problems.at(file, 0, "(document)", "the file is empty");
             }
-            return new YamlNode(file, "", root);
+            return new YamlNode(file, "", root, problems);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new ContractException(file, line, "(syntax)", "not valid YAML: " + e.getProblem());
+            throw problems.at(file, line, "(syntax)", "not valid YAML: " + e.getProblem());
         }
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 
-    int line() {
+    public int line() {
         return node.getStartMark().getLine() + 1;
     }
 
-    String path() {
+    public String path() {
         return path.isEmpty() ? "(document)" : path;
     }
 
-    ContractException error(String problem) {
-        return new ContractException(file, line(), path(), problem);
+    public RuntimeException error(String problem) {
+        return problems.at(file, line(), path(), problem);
     }
 
-    boolean isMapping() {
+    public boolean isMapping() {
         return node instanceof MappingNode;
     }
 
-    boolean isSequence() {
+    public boolean isSequence() {
         return node instanceof SequenceNode;
     }
 
-    boolean isScalar() {
+    public boolean isScalar() {
         return node instanceof ScalarNode;
     }
 
     /** The entries of a mapping, in file order; fails on a key outside {@code allowed}. */
-    Map<String, YamlNode> mapping(Set<String> allowed) {
+    public Map<String, YamlNode> mapping(Set<String> allowed) {
         if (!(node instanceof MappingNode mapping)) {
             throw error("expected a mapping of " + String.join(", ", allowed));
         }
         Map<String, YamlNode> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                throw new ContractException(file, tuple.getKeyNode().getStartMark().getLine() + 1, path(), "keys must be plain names");
+                throw problems.at(file, tuple.getKeyNode().getStartMark().getLine() + 1, path(), "keys must be plain names");
             }
             String name = key.getValue();
             String childPath = path.isEmpty() ? name : path + "." + name;
             if (!allowed.isEmpty() && !allowed.contains(name)) {
-                throw new ContractException(file, key.getStartMark().getLine() + 1, childPath,
+                throw problems.at(file, key.getStartMark().getLine() + 1, childPath,
                         "unknown field; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
             }
-            if (entries.put(name, new YamlNode(file, childPath, tuple.getValueNode())) != null) {
-                throw new ContractException(file, key.getStartMark().getLine() + 1, childPath, "given twice");
+            if (entries.put(name, new YamlNode(file, childPath, tuple.getValueNode(), problems)) != null) {
+                throw problems.at(file, key.getStartMark().getLine() + 1, childPath, "given twice");
             }
         }
         return entries;
     }
 
     /** A mapping whose keys are free (column names); values are returned with their paths. */
-    Map<String, YamlNode> freeMapping() {
+    public Map<String, YamlNode> freeMapping() {
         return mapping(Set.of());
     }
 
-    List<YamlNode> sequence() {
+    public List<YamlNode> sequence() {
         if (!(node instanceof SequenceNode sequence)) {
             throw error("expected a list");
         }
         List<YamlNode> items = new ArrayList<>();
         for (int i = 0; i < sequence.getValue().size(); i++) {
-            items.add(new YamlNode(file, path + "[" + i + "]", sequence.getValue().get(i)));
+            items.add(new YamlNode(file, path + "[" + i + "]", sequence.getValue().get(i), problems));
         }
         return items;
     }
 
     /** A list, or a single scalar taken as a list of one. */
-    List<YamlNode> sequenceOrScalar() {
+    public List<YamlNode> sequenceOrScalar() {
         return isScalar() ? List.of(this) : sequence();
     }
 
-    String text() {
+    public String text() {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("expected a single value");
         }
         return scalar.getValue();
     }
 
-    String nonBlankText() {
+    public String nonBlankText() {
         String value = text();
         if (value.isBlank()) {
             throw error("must not be empty");
@@ -135,7 +149,7 @@ final class YamlNode {
         return value;
     }
 
-    boolean bool() {
+    public boolean bool() {
         String value = text().trim().toLowerCase(java.util.Locale.ROOT);
         return switch (value) {
             case "true", "yes", "on" -> true;
@@ -144,7 +158,7 @@ final class YamlNode {
         };
     }
 
-    double number() {
+    public double number() {
         try {
             return Double.parseDouble(text().trim());
         } catch (NumberFormatException e) {
@@ -152,7 +166,7 @@ final class YamlNode {
         }
     }
 
-    long integer() {
+    public long integer() {
         try {
             return Long.parseLong(text().trim());
         } catch (NumberFormatException e) {
@@ -160,18 +174,41 @@ final class YamlNode {
         }
     }
 
-    List<String> texts() {
+    /** The text with its brace range expanded: {@code p{0..2}} is p0, p1, p2. */
+    public List<String> expandedNames() {
+        return expandedNames(nonBlankText());
+    }
+
+    /** {@code text} (found in this node) with its brace range expanded, each name trimmed. */
+    public List<String> expandedNames(String text) {
+        Matcher m = RANGE.matcher(text);
+        if (!m.find()) {
+            return List.of(text.trim());
+        }
+        int from = Integer.parseInt(m.group(1));
+        int to = Integer.parseInt(m.group(2));
+        if (from > to || to - from > MAX_RANGE) {
+            throw error("bad range {" + from + ".." + to + "}: expected {FROM..TO} with FROM <= TO, at most " + MAX_RANGE + " apart");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            names.add((text.substring(0, m.start()) + i + text.substring(m.end())).trim());
+        }
+        return names;
+    }
+
+    public List<String> texts() {
         return sequenceOrScalar().stream().map(YamlNode::text).toList();
     }
 
-    static Optional<YamlNode> optional(Map<String, YamlNode> entries, String key) {
+    public static Optional<YamlNode> optional(Map<String, YamlNode> entries, String key) {
         return Optional.ofNullable(entries.get(key));
     }
 
-    YamlNode required(Map<String, YamlNode> entries, String key) {
+    public YamlNode required(Map<String, YamlNode> entries, String key) {
         YamlNode value = entries.get(requireNonNull(key, "key"));
         if (value == null) {
-            throw new ContractException(file, line(), path.isEmpty() ? key : path + "." + key, "required field is missing");
+            throw problems.at(file, line(), path.isEmpty() ? key : path + "." + key, "required field is missing");
         }
         return value;
     }
