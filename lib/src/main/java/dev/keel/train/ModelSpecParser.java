@@ -96,6 +96,9 @@ public final class ModelSpecParser {
         Normalisation normalisation = YamlNode.optional(top, "normalisation").map(n -> choice(n, Normalisation.class))
                 .orElse(Normalisation.STANDARDIZE);
         Optional<EarlyStopping> earlyStopping = YamlNode.optional(top, "early_stopping").map(ModelSpecParser::earlyStopping);
+        if (task == Task.REGRESSION && earlyStopping.filter(e -> e.metric().equals("accuracy")).isPresent()) {
+            throw top.get("early_stopping").error("a regression has no accuracy: stop on metric loss (validation RMSE)");
+        }
         return new ModelSpec(name, description, task, label, classes, List.copyOf(features), network, training, normalisation,
                 earlyStopping, document.name(), document.sha256());
     }

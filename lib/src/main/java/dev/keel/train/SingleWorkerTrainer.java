@@ -1,0 +1,142 @@
+package dev.keel.train;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.keel.run.Progress;
+import dev.keel.train.Checkpoints.Checkpoint;
+
+/**
+ * Trains a spec's network in this JVM ({@code --workers 1}): epochs of minibatches from the train
+ * split, validation metrics after each epoch, a checkpoint after each epoch, and early stopping
+ * (restoring the best epoch's weights) when the spec asks for it. Given a checkpoint, it goes on
+ * from the epoch after it with the saved weights, updater state, normaliser and history.
+ *
+ * <p>Deterministic on one CPU worker: weights start from the spec's seed, and every epoch's order
+ * and dropout masks come from the seed and the epoch number (ND4J's random generator is reseeded
+ * per epoch), so two runs, or a run and a resumed run, produce the same parameters.
+ */
+public final class SingleWorkerTrainer {
+    private final Checkpoints checkpoints;
+    private final Progress progress;
+
+    public SingleWorkerTrainer(Checkpoints checkpoints, Progress progress) {
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints");
+        this.progress = requireNonNull(progress, "progress");
+    }
+
+    /**
+     * The trained network and its history.
+     *
+     * @param network the final (or, with early stopping, the best) network
+     * @param normaliser fitted on the train split
+     * @param history one record per epoch trained, resumed epochs included
+     * @param bestEpoch the epoch whose weights the network holds
+     * @param resumedFrom the checkpoint epoch training continued from, 0 when it started fresh
+     */
+    public record Outcome(MultiLayerNetwork network, Optional<DataNormalization> normaliser, List<EpochRecord> history, int bestEpoch,
+            int resumedFrom) {
+        public Outcome {
+            requireNonNull(network, "network");
+            requireNonNull(normaliser, "normaliser");
+            history = List.copyOf(history);
+        }
+    }
+
+    public Outcome train(ModelSpec spec, TrainingData train, TrainingData validation, Optional<Checkpoint> resume) {
+        MultiLayerNetwork net;
+        Optional<DataNormalization> normaliser;
+        List<EpochRecord> history;
+        if (resume.isPresent()) {
+            net = resume.get().network();
+            normaliser = resume.get().normaliser();
+            history = new ArrayList<>(resume.get().history());
+            progress.info("resuming after epoch " + resume.get().epoch() + " from " + checkpoints.directory());
+        } else {
+            net = new MultiLayerNetwork(NetworkFactory.configuration(spec));
+            net.init();
+            normaliser = train.fitNormaliser();
+            history = new ArrayList<>();
+        }
+        int start = resume.map(Checkpoint::epoch).orElse(0);
+        Optional<ModelSpec.EarlyStopping> stopping = spec.earlyStopping();
+        int best = bestEpoch(history, spec);
+        INDArray bestParams = best == 0 ? null
+                : best == start ? net.params().dup() : checkpoints.read(best).network().params().dup();
+        for (int epoch = start + 1; epoch <= spec.training().epochs(); epoch++) {
+            long began = System.nanoTime();
+            double lossSum = 0;
+            long batches = 0;
+            long examples = 0;
+            long epochSeed = spec.training().seed() * 31 + epoch;
+            Nd4j.getRandom().setSeed(epochSeed);
+            Iterator<DataSet> it = train.batches(spec.training().batchSize(), epochSeed);
+            while (it.hasNext()) {
+                DataSet batch = it.next();
+                normaliser.ifPresent(n -> n.transform(batch));
+                net.fit(batch);
+                lossSum += net.score();
+                batches++;
+                examples += batch.numExamples();
+            }
+            net.incrementEpochCount();
+            double trainSeconds = (System.nanoTime() - began) / 1e9;
+            ModelMetrics val = ModelEvaluator.evaluate(net, validation.batches(1024), normaliser, spec);
+            double seconds = (System.nanoTime() - began) / 1e9;
+            EpochRecord record = new EpochRecord(epoch, batches == 0 ? Double.NaN : lossSum / batches, val.values(),
+                    trainSeconds > 0 ? examples / trainSeconds : 0, seconds);
+            history.add(record);
+            progress.info(String.format("epoch %d/%d: loss %.4f, validation %s, %.0f samples/s", epoch, spec.training().epochs(),
+                    record.loss(), val.values(), record.samplesPerSecond()));
+            int newBest = bestEpoch(history, spec);
+            if (newBest == epoch) {
+                bestParams = net.params().dup();
+            }
+            best = newBest;
+            checkpoints.write(new Checkpoint(epoch, net, normaliser, history));
+            if (stopping.isPresent() && epoch - best >= stopping.get().patience()) {
+                progress.info("early stop: validation " + stopping.get().metric() + " has not improved for "
+                        + stopping.get().patience() + " epoch(s) since epoch " + best);
+                break;
+            }
+        }
+        if (stopping.isPresent() && bestParams != null && best != history.size()) {
+            net.setParams(bestParams);
+        }
+        return new Outcome(net, normaliser, history, stopping.isPresent() ? best : history.size(), start);
+    }
+
+    /**
+     * The epoch with the best validation metric (lowest log loss, or RMSE for a regression, or
+     * highest accuracy); the last epoch without early stopping.
+     */
+    private static int bestEpoch(List<EpochRecord> history, ModelSpec spec) {
+        if (history.isEmpty()) {
+            return 0;
+        }
+        if (spec.earlyStopping().isEmpty()) {
+            return history.get(history.size() - 1).epoch();
+        }
+        boolean lower = spec.earlyStopping().get().metric().equals("loss");
+        String metric = !lower ? "accuracy" : spec.task() == ModelSpec.Task.CLASSIFICATION ? "log_loss" : "rmse";
+        EpochRecord best = history.get(0);
+        for (EpochRecord r : history) {
+            double value = r.validation().get(metric);
+            double bestValue = best.validation().get(metric);
+            if (lower ? value < bestValue : value > bestValue) {
+                best = r;
+            }
+        }
+        return best.epoch();
+    }
+}

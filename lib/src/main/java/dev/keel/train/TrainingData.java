@@ -1,0 +1,200 @@
+package dev.keel.train;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.stddev_pop;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.keel.error.UsageException;
+import dev.keel.split.SplitReader;
+import dev.keel.split.SplitRef;
+
+/**
+ * One split's rows as DL4J minibatches: the spec's feature columns as doubles and the label
+ * one-hot encoded (classification) or as a value (regression). Rows stream to the training JVM
+ * one partition at a time ({@code toLocalIterator}); they are never collected whole. The rows are
+ * kept (memory and disk) for the epochs, and each epoch passes them through a shuffle buffer
+ * seeded by the spec's seed and the epoch, so the order is the same in every run.
+ */
+public final class TrainingData implements AutoCloseable {
+    private static final int SHUFFLE_BUFFER = 10_000;
+
+    private final ModelSpec spec;
+    private final SplitRef ref;
+    private final Dataset<Row> rows;
+
+    public TrainingData(SplitReader reader, SplitRef ref, ModelSpec spec) {
+        this.spec = requireNonNull(spec, "spec");
+        this.ref = requireNonNull(ref, "ref");
+        Dataset<Row> split = reader.read(ref);
+        List<String> columns = List.of(split.columns());
+        List<String> needed = new ArrayList<>(spec.features());
+        needed.add(spec.label());
+        needed.stream().filter(c -> !columns.contains(c)).findFirst().ifPresent(c -> {
+            throw new UsageException("Split " + ref + " has no column '" + c + "' that model spec " + spec.file()
+                    + " needs: its columns are " + String.join(", ", columns));
+        });
+        List<Column> selected = new ArrayList<>();
+        spec.features().forEach(f -> selected.add(col(f).cast("double")));
+        selected.add(col(spec.label()).cast("double"));
+        this.rows = split.select(selected.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    public SplitRef ref() {
+        return ref;
+    }
+
+    public long count() {
+        return rows.count();
+    }
+
+    /**
+     * A normaliser fitted on these rows (the train split): per-feature mean and standard
+     * deviation, or minimum and maximum, aggregated by Spark. A constant feature gets a scale of
+     * 1 so that it maps to 0 instead of dividing by zero. Empty for {@code normalisation: none}.
+     */
+    public Optional<DataNormalization> fitNormaliser() {
+        int n = spec.features().size();
+        List<Column> stats = new ArrayList<>();
+        boolean standardize = spec.normalisation() == ModelSpec.Normalisation.STANDARDIZE;
+        if (spec.normalisation() == ModelSpec.Normalisation.NONE) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < n; i++) {
+            Column c = col(rows.columns()[i]);
+            stats.add(standardize ? avg(c) : min(c));
+            stats.add(standardize ? stddev_pop(c) : max(c));
+        }
+        Row r = rows.agg(stats.get(0), stats.subList(1, stats.size()).toArray(Column[]::new)).first();
+        double[] first = new double[n];
+        double[] second = new double[n];
+        for (int i = 0; i < n; i++) {
+            first[i] = r.isNullAt(2 * i) ? 0 : r.getDouble(2 * i);
+            second[i] = r.isNullAt(2 * i + 1) ? first[i] : r.getDouble(2 * i + 1);
+        }
+        if (standardize) {
+            for (int i = 0; i < n; i++) {
+                second[i] = second[i] > 0 ? second[i] : 1;
+            }
+            NormalizerStandardize normaliser = new NormalizerStandardize(Nd4j.create(first).reshape(1, n),
+                    Nd4j.create(second).reshape(1, n));
+            return Optional.of(normaliser);
+        }
+        for (int i = 0; i < n; i++) {
+            second[i] = second[i] > first[i] ? second[i] : first[i] + 1;
+        }
+        NormalizerMinMaxScaler scaler = new NormalizerMinMaxScaler();
+        scaler.setFeatureStats(Nd4j.create(first).reshape(1, n), Nd4j.create(second).reshape(1, n));
+        return Optional.of(scaler);
+    }
+
+    /** The minibatches of one pass, shuffled with {@code seed} (the same seed gives the same order). */
+    public Iterator<DataSet> batches(int batchSize, long seed) {
+        Iterator<Row> source = rows.toLocalIterator();
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Row> buffer = new ArrayList<>();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return source.hasNext() || !buffer.isEmpty();
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Row> batch = new ArrayList<>(batchSize);
+                while (batch.size() < batchSize && hasNext()) {
+                    while (buffer.size() < SHUFFLE_BUFFER && source.hasNext()) {
+                        buffer.add(source.next());
+                    }
+                    int pick = random.nextInt(buffer.size());
+                    batch.add(buffer.get(pick));
+                    buffer.set(pick, buffer.get(buffer.size() - 1));
+                    buffer.remove(buffer.size() - 1);
+                }
+                return toDataSet(batch);
+            }
+        };
+    }
+
+    /** The minibatches of one pass in the split's own order, for evaluation. */
+    public Iterator<DataSet> batches(int batchSize) {
+        Iterator<Row> source = rows.toLocalIterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                List<Row> batch = new ArrayList<>(batchSize);
+                while (batch.size() < batchSize && source.hasNext()) {
+                    batch.add(source.next());
+                }
+                if (batch.isEmpty()) {
+                    throw new NoSuchElementException();
+                }
+                return toDataSet(batch);
+            }
+        };
+    }
+
+    private DataSet toDataSet(List<Row> batch) {
+        int n = spec.features().size();
+        int outputs = spec.task() == ModelSpec.Task.CLASSIFICATION ? spec.classes() : 1;
+        double[][] features = new double[batch.size()][n];
+        double[][] labels = new double[batch.size()][outputs];
+        for (int r = 0; r < batch.size(); r++) {
+            Row row = batch.get(r);
+            for (int i = 0; i < n; i++) {
+                features[r][i] = row.isNullAt(i) ? 0 : row.getDouble(i);
+            }
+            if (row.isNullAt(n)) {
+                throw new UsageException("Split " + ref + " has a row with a null label '" + spec.label()
+                        + "': declare the label not_null in the dataset's contract");
+            }
+            double label = row.getDouble(n);
+            if (spec.task() == ModelSpec.Task.REGRESSION) {
+                labels[r][0] = label;
+            } else {
+                int k = (int) label;
+                if (k != label || k < 0 || k >= outputs) {
+                    throw new UsageException("Split " + ref + " has label " + label + " in '" + spec.label() + "' but model spec "
+                            + spec.file() + " declares classes 0.." + (outputs - 1));
+                }
+                labels[r][k] = 1;
+            }
+        }
+        INDArray f = Nd4j.create(features);
+        INDArray l = Nd4j.create(labels);
+        return new DataSet(f, l);
+    }
+
+    @Override
+    public void close() {
+        rows.unpersist();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.keel.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.keel.demo.DigitsDrop;
+import dev.keel.ingest.IngestJob;
+import dev.keel.ingest.IngestMode;
+import dev.keel.ingest.IngestRequest;
+import dev.keel.quality.ContractParser;
+import dev.keel.run.Progress;
+import dev.keel.split.SplitFractions;
+import dev.keel.split.SplitJob;
+import dev.keel.split.SplitManifest;
+import dev.keel.split.SplitReader;
+import dev.keel.split.SplitRequest;
+import dev.keel.testing.SharedSpark;
+import dev.keel.testing.TestRuns;
+
+/** The shipped digits spec trained in one JVM on the real digits: accuracy, determinism and resuming from a checkpoint. */
+@ExtendWith(SharedSpark.class)
+class SingleWorkerTrainerTest {
+    @Test
+    void theDigitsMlpLearnsDeterministicallyAndResumesWhereItStopped(SparkSession spark, @TempDir Path dir) throws IOException {
+        String drop = dir.resolve("raw").toString();
+        DigitsDrop.shipped().write(spark.sparkContext().hadoopConfiguration(), drop);
+        TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
+        runs.run("ingest", run -> new IngestJob(run).ingest(new IngestRequest(
+                ContractParser.parse(Path.of("..", "conf", "contracts", "digits.yaml")), List.of(drop), IngestMode.APPEND)));
+        SplitManifest split = runs.run("split", run -> new SplitJob(run).split(new SplitRequest("digits", Optional.empty(),
+                SplitFractions.parse("train=0.8,val=0.1,test=0.1"), 7, List.of(), Optional.empty(), Optional.of("label")))).manifest();
+        ModelSpec spec = ModelSpecParser.parse(Path.of("..", "conf", "models", "digits-mlp.yaml"));
+        SplitReader reader = new SplitReader(runs.env().store(), runs.env().layout());
+        StringWriter log = new StringWriter();
+        Progress progress = new Progress(new PrintWriter(log), true);
+
+        try (TrainingData train = new TrainingData(reader, split.ref("train"), spec);
+                TrainingData val = new TrainingData(reader, split.ref("val"), spec);
+                TrainingData test = new TrainingData(reader, split.ref("test"), spec)) {
+            Checkpoints first = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-a").toString());
+            SingleWorkerTrainer.Outcome a = new SingleWorkerTrainer(first, progress).train(spec, train, val, Optional.empty());
+            ModelMetrics metrics = ModelEvaluator.evaluate(a.network(), test.batches(256), a.normaliser(), spec);
+            assertEquals(split.statistics().rows().get("test"), metrics.examples());
+            assertTrue(metrics.get("accuracy") >= 0.95, "test accuracy " + metrics.values() + "\n" + log);
+            assertTrue(metrics.get("macro_f1") >= 0.9, metrics.values()::toString);
+            assertEquals(10, metrics.perClass().size());
+            long diagonal = 0;
+            for (int k = 0; k < 10; k++) {
+                diagonal += metrics.confusion()[k][k];
+            }
+            assertEquals(Math.round(metrics.get("accuracy") * metrics.examples()), diagonal);
+            int epochs = a.history().size();
+            assertTrue(epochs >= 6 && epochs <= spec.training().epochs(), "epochs trained: " + epochs);
+            assertTrue(a.history().get(epochs - 1).loss() < a.history().get(0).loss(), "the loss falls");
+            try (Stream<Path> files = Files.list(dir.resolve("ckpt-a"))) {
+                assertEquals(2L * epochs, files.filter(f -> f.getFileName().toString().startsWith("epoch-")).count(),
+                        "a zip and a json per epoch");
+            }
+
+            Checkpoints second = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-b").toString());
+            SingleWorkerTrainer.Outcome b = new SingleWorkerTrainer(second, progress).train(spec, train, val, Optional.empty());
+            assertEquals(a.network().params(), b.network().params(), "one CPU worker and one seed give the same weights");
+
+            for (int epoch = 4; epoch <= epochs; epoch++) {
+                Files.delete(dir.resolve("ckpt-b").resolve(String.format("epoch-%04d.json", epoch)));
+            }
+            Checkpoints.Checkpoint resumeFrom = second.latest().orElseThrow();
+            assertEquals(3, resumeFrom.epoch(), "an epoch without its json does not count");
+            SingleWorkerTrainer.Outcome resumed = new SingleWorkerTrainer(second, progress).train(spec, train, val, Optional.of(resumeFrom));
+            assertEquals(3, resumed.resumedFrom());
+            assertEquals(a.history().size(), resumed.history().size());
+            assertEquals(a.bestEpoch(), resumed.bestEpoch());
+            assertEquals(a.network().params(), resumed.network().params(), "resuming gives the weights of an uninterrupted run");
+        }
+    }
+}
