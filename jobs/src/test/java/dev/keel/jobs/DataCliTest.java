@@ -167,4 +167,19 @@ class DataCliTest {
         assertOneLineError(keel.run("split", "show", "trees"), 2, "keel: Dataset 'trees' has no split table at ");
         assertOneLineError(keel.run("split", "verify", "plants", "--version", "5"), 2, "keel: Split table ");
     }
+
+    @Test
+    void trainRefusesABadSpecOrSplitBeforeSparkStarts() throws IOException {
+        Path spec = home.resolve("bad-model.yaml");
+        Files.writeString(spec, "model: m\ntask: classification\nlabel: y\nclasses: 3\nfeatures: [x]\n"
+                + "network: { type: mlp, layers: [ { type: dense, units: 4, activation: rellu } ] }\n"
+                + "training: { epochs: 1, batch_size: 2, seed: 1, learning_rate: 0.1 }\n");
+        CliHarness.Result bad = keel.run("train", "--spec", spec.toString(), "--split", "plants@0");
+        assertOneLineError(bad, 2, "keel: Model spec " + spec + ":6: network.layers[0].activation: unknown activation 'rellu'");
+        assertFalse(bad.err().contains("starting Spark"), bad.err());
+        CliHarness.Result split = keel.run("train", "--spec", Path.of("..", "conf", "models", "digits-mlp.yaml").toString(),
+                "--split", "digits");
+        assertOneLineError(split, 2, "keel: Invalid --split 'digits': expected DATASET@VERSION, e.g. digits@0");
+        assertFalse(split.err().contains("starting Spark"), split.err());
+    }
 }

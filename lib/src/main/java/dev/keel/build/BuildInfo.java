@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -83,12 +82,12 @@ public record BuildInfo(String version, String gitCommit, boolean dirty, String 
         }
         StringBuilder combined = new StringBuilder();
         Stream.of(jars).sorted().forEach(j -> combined.append(j.getFileName()).append(':').append(sha256(j)).append('\n'));
-        return sha256(combined.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Digests.sha256Hex(combined.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Digests.sha256();
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
@@ -96,16 +95,6 @@ public record BuildInfo(String version, String gitCommit, boolean dirty, String 
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot hash " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -7,10 +7,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
+import dev.keel.build.Digests;
 import dev.keel.error.UsageException;
 
 /**
@@ -39,24 +37,16 @@ public record YamlDocument(String name, String text, String sha256) {
         } catch (IOException e) {
             throw new UsageException("Cannot read " + kind + " " + file + " (" + e.getClass().getSimpleName() + "): " + hint);
         }
-        return new YamlDocument(file.toString(), new String(bytes, StandardCharsets.UTF_8), sha256(bytes));
+        return new YamlDocument(file.toString(), new String(bytes, StandardCharsets.UTF_8), Digests.sha256Hex(bytes));
     }
 
     /** Text that did not come from a file of its own (a test, an embedded resource). */
     public static YamlDocument of(String name, String text) {
-        return new YamlDocument(name, text, sha256(text.getBytes(StandardCharsets.UTF_8)));
+        return new YamlDocument(name, text, Digests.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The document's root node, reporting problems with {@code problems}. */
     public YamlNode root(YamlNode.Problems problems) {
         return YamlNode.parse(name, new StringReader(text), problems);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("This JVM has no SHA-256", e);
-        }
     }
 }

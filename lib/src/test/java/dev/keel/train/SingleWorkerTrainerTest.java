@@ -86,5 +86,28 @@ class SingleWorkerTrainerTest {
             assertEquals(a.bestEpoch(), resumed.bestEpoch());
             assertEquals(a.network().params(), resumed.network().params(), "resuming gives the weights of an uninterrupted run");
         }
+
+        ModelSpec quick = ModelSpecParser.parse("quick.yaml", Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
+                .replace("epochs: 30", "epochs: 3"));
+        TrainRequest request = new TrainRequest(quick, "digits", split.table().version(), 1, Optional.empty());
+        TrainResult first = runs.run("train", run -> new TrainJob(run).train(request));
+        TrainResult second = runs.run("train", run -> new TrainJob(run).train(request));
+        assertEquals(1, first.model().version());
+        assertEquals(2, second.model().version());
+        assertEquals(first.model().modelSha256(), second.model().modelSha256(), "same spec, same split, same bytes");
+        Path artifact = dir.resolve("lake").resolve("models/digits-mlp/1");
+        assertEquals(first.model().modelSha256(), dev.keel.build.Digests.sha256Hex(Files.readAllBytes(artifact.resolve("model.zip"))));
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork restored = org.deeplearning4j.util.ModelSerializer
+                .restoreMultiLayerNetwork(artifact.resolve("model.zip").toFile());
+        assertEquals(64, restored.layerInputSize(0));
+        String manifest = Files.readString(artifact.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"model.zip\" : \"" + first.model().modelSha256() + "\""), manifest);
+        assertEquals(split.ref("test"), first.model().test());
+        org.apache.spark.sql.Row row = spark.read().format("delta").load(dir.resolve("lake").resolve("_keel/models").toString())
+                .filter("name = 'digits-mlp' AND version = 1").first();
+        assertEquals(split.table().version(), row.getLong(row.fieldIndex("test_version")));
+        assertEquals(first.test().get("accuracy"), row.<String, Double>getJavaMap(row.fieldIndex("metrics")).get("accuracy"), 1e-12);
+        assertTrue(runs.env().audit().log().tail(5).stream().anyMatch(e -> e.action().equals("model.trained")
+                && e.subject().equals("digits-mlp@2")), "training is audited");
     }
 }

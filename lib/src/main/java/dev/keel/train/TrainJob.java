@@ -1,0 +1,172 @@
+package dev.keel.train;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.factory.Nd4j;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+
+import dev.keel.build.Digests;
+import dev.keel.error.UsageException;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
+import dev.keel.registry.ModelVersion;
+import dev.keel.registry.ModelVersions;
+import dev.keel.run.RunContext;
+import dev.keel.split.SplitManifest;
+import dev.keel.split.SplitReader;
+import dev.keel.split.SplitRef;
+import dev.keel.train.Checkpoints.Checkpoint;
+
+/**
+ * Trains a model spec on a materialised split and registers the result: reads train, val and
+ * test only through {@link SplitRef}s of one split table version, trains (checkpointing every
+ * epoch under {@code checkpoints/<run id>/}), evaluates the test split, writes
+ * {@code models/<name>/<version>/} (the model zip with its normaliser, and {@code manifest.json}
+ * with the SHA-256 of the zip, the spec, the three SplitRefs, seed, code version, backend,
+ * workers, history and metrics) and a row in {@code _keel/models}. Audited as {@code model.trained}.
+ */
+public final class TrainJob {
+    private static final List<String> SPLITS = List.of("train", "val", "test");
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module())
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final RunContext run;
+    private final LakeLayout layout;
+
+    public TrainJob(RunContext run) {
+        this.run = requireNonNull(run, "run");
+        this.layout = run.env().layout();
+    }
+
+    public TrainResult train(TrainRequest request) {
+        if (request.workers() != 1) {
+            throw new UsageException("Invalid --workers " + request.workers() + ": only --workers 1 (training in this JVM) is "
+                    + "built so far; parameter averaging over Spark executors is not");
+        }
+        ModelSpec spec = request.spec();
+        SplitReader reader = new SplitReader(run.env().store(), layout);
+        SplitManifest manifest = reader.manifest(request.dataset(), Optional.of(request.splitVersion()));
+        for (String split : SPLITS) {
+            if (!manifest.statistics().rows().containsKey(split)) {
+                throw new UsageException("Split " + manifest.table() + " has no '" + split + "' rows: keel train needs splits named "
+                        + String.join(", ", SPLITS) + "; it has " + String.join(", ", manifest.statistics().rows().keySet()));
+            }
+        }
+        SplitRef trainRef = manifest.ref("train");
+        SplitRef valRef = manifest.ref("val");
+        SplitRef testRef = manifest.ref("test");
+        run.addInput(manifest.table());
+
+        Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
+        Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints(request.resumeRunId().orElse(run.id().value())));
+        Optional<Checkpoint> resume = Optional.empty();
+        if (request.resumeRunId().isPresent()) {
+            resume = checkpoints.latest();
+            if (resume.isEmpty()) {
+                throw new UsageException("Run " + request.resumeRunId().get() + " left no checkpoint in " + checkpoints.directory()
+                        + ": check the run id ('keel audit tail' lists runs), or train without --resume");
+            }
+        }
+
+        try (TrainingData train = new TrainingData(reader, trainRef, spec);
+                TrainingData val = new TrainingData(reader, valRef, spec);
+                TrainingData test = new TrainingData(reader, testRef, spec)) {
+            SingleWorkerTrainer.Outcome outcome;
+            try (RunContext.Step step = run.step("training " + spec.name() + " on " + trainRef + " (" + spec.training().epochs()
+                    + " epochs, batch " + spec.training().batchSize() + ")")) {
+                outcome = new SingleWorkerTrainer(checkpoints, run.env().progress()).train(spec, train, val, resume);
+            }
+            ModelMetrics metrics;
+            try (RunContext.Step step = run.step("evaluating on " + testRef)) {
+                metrics = ModelEvaluator.evaluate(outcome.network(), test.batches(1024), outcome.normaliser(), spec);
+            }
+            ModelVersions registry = new ModelVersions(run.env().store(), layout.keel(KeelTable.MODELS));
+            long version = registry.nextVersion(spec.name());
+            String directory = layout.model(spec.name(), version);
+            byte[] zip = ModelArchive.write(outcome.network(), false, outcome.normaliser());
+            String backend = Nd4j.getBackend().getClass().getSimpleName();
+            ModelVersion model = new ModelVersion(spec.name(), version, directory, Digests.sha256Hex(zip), spec.file(), spec.sha256(),
+                    spec.task().name().toLowerCase(Locale.ROOT), hyperParameters(spec, outcome), spec.training().seed(),
+                    trainRef, valRef, testRef, metrics.values(), backend, request.workers(), run.id().value(), run.actor().name(),
+                    run.env().clock().instant());
+            writeArtifacts(hadoop, directory, zip, model, spec, outcome, metrics);
+            registry.register(model);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("model", spec.name() + "@" + version);
+            details.put("model_sha256", model.modelSha256());
+            details.put("train", trainRef.toString());
+            details.put("test", testRef.toString());
+            details.put("metrics", metrics.values());
+            details.put("epochs", outcome.history().size());
+            details.put("resumed_from_epoch", outcome.resumedFrom());
+            run.audit("model.trained", spec.name() + "@" + version, details);
+            return new TrainResult(model, metrics, outcome.history(), outcome.bestEpoch(), outcome.resumedFrom());
+        }
+    }
+
+    private static Map<String, String> hyperParameters(ModelSpec spec, SingleWorkerTrainer.Outcome outcome) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("network", spec.network().kind().name().toLowerCase(Locale.ROOT));
+        h.put("epochs", Integer.toString(spec.training().epochs()));
+        h.put("epochs_trained", Integer.toString(outcome.history().size()));
+        h.put("best_epoch", Integer.toString(outcome.bestEpoch()));
+        h.put("batch_size", Integer.toString(spec.training().batchSize()));
+        h.put("updater", spec.training().updater().type());
+        h.put("learning_rate", Double.toString(spec.training().updater().learningRate()));
+        spec.training().schedule().ifPresent(s -> h.put("schedule", s.type() + " x" + s.decay() + " every " + s.everyEpochs()));
+        h.put("l2", Double.toString(spec.training().l2()));
+        h.put("normalisation", spec.normalisation().name().toLowerCase(Locale.ROOT));
+        return h;
+    }
+
+    private void writeArtifacts(Configuration hadoop, String directory, byte[] zip, ModelVersion model, ModelSpec spec,
+            SingleWorkerTrainer.Outcome outcome, ModelMetrics metrics) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("model", model.name());
+        manifest.put("version", model.version());
+        manifest.put("files", Map.of("model.zip", model.modelSha256()));
+        manifest.put("spec", spec);
+        manifest.put("features", spec.features());
+        manifest.put("label", spec.label());
+        manifest.put("splits", Map.of("train", model.train(), "val", model.validation(), "test", model.test()));
+        manifest.put("seed", model.seed());
+        manifest.put("code", run.env().build());
+        manifest.put("backend", model.backend());
+        manifest.put("workers", model.workers());
+        manifest.put("run_id", model.runId());
+        manifest.put("history", outcome.history());
+        manifest.put("test_metrics", metrics);
+        try {
+            Path dir = new Path(directory);
+            FileSystem fs = dir.getFileSystem(hadoop);
+            if (fs.exists(dir)) {
+                throw new UsageException("Model directory " + directory + " already exists: another run registered "
+                        + model.name() + " version " + model.version() + " at the same time; train again");
+            }
+            try (OutputStream out = fs.create(new Path(dir, "model.zip"), false)) {
+                out.write(zip);
+            }
+            try (OutputStream out = fs.create(new Path(dir, "manifest.json"), false)) {
+                out.write(JSON.writeValueAsBytes(manifest));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write model " + model.name() + " version " + model.version() + " to " + directory
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}
