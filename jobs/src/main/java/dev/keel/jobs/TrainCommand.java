@@ -1,10 +1,14 @@
 package dev.keel.jobs;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.keel.error.UsageException;
 import dev.keel.run.RunContext;
@@ -62,12 +66,17 @@ final class TrainCommand implements Callable<Integer> {
         cli.out().printf("Trained %s version %d (run %s)%s%n", result.model().name(), result.model().version(), result.model().runId(),
                 result.resumedFrom() > 0 ? ", resumed after epoch " + result.resumedFrom() : "");
         for (EpochRecord e : result.history()) {
-            cli.out().printf("  epoch %3d  loss %.4f  validation %s  %,.0f samples/s%n", e.epoch(), e.loss(), e.validation(),
+            cli.out().printf("  epoch %3d  loss %.4f  validation %s  %,.0f samples/s%n", e.epoch(), e.loss(), metrics(e.validation()),
                     e.samplesPerSecond());
         }
         cli.out().printf("  kept epoch %d; test (%s, %d examples): %s%n", result.bestEpoch(), result.model().test(),
-                result.test().examples(), result.test().values());
+                result.test().examples(), metrics(result.test().values()));
         cli.out().printf("  model %s (sha256 %s), registered in _keel/models%n", result.model().artifact(), result.model().modelSha256());
         return 0;
+    }
+
+    private static String metrics(Map<String, Double> values) {
+        return new TreeMap<>(values).entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -73,7 +73,11 @@ public final class SingleWorkerTrainer {
         int best = bestEpoch(history, spec);
         INDArray bestParams = best == 0 ? null
                 : best == start ? net.params().dup() : checkpoints.read(best).network().params().dup();
-        for (int epoch = start + 1; epoch <= spec.training().epochs(); epoch++) {
+        boolean stoppedBefore = stopping.isPresent() && start > 0 && start - best >= stopping.get().patience();
+        if (stoppedBefore) {
+            progress.info("the resumed run had already stopped early after epoch " + start + "; nothing left to train");
+        }
+        for (int epoch = start + 1; !stoppedBefore && epoch <= spec.training().epochs(); epoch++) {
             long began = System.nanoTime();
             double lossSum = 0;
             long batches = 0;
