@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
@@ -28,21 +29,69 @@ import dev.keel.split.SplitJob;
 import dev.keel.split.SplitManifest;
 import dev.keel.split.SplitReader;
 import dev.keel.split.SplitRequest;
+import dev.keel.testing.ChildJvm;
 import dev.keel.testing.SharedSpark;
 import dev.keel.testing.TestRuns;
 
-/** The shipped digits spec trained in one JVM on the real digits: accuracy, determinism and resuming from a checkpoint. */
+/**
+ * The shipped digits spec trained on the real digits: accuracy, determinism, resuming from a
+ * checkpoint, a killed training process resumed, and the registered model.
+ */
 @ExtendWith(SharedSpark.class)
 class SingleWorkerTrainerTest {
-    @Test
-    void theDigitsMlpLearnsDeterministicallyAndResumesWhereItStopped(SparkSession spark, @TempDir Path dir) throws IOException {
+    /** The shipped digits drop ingested into a lake under {@code dir} and split 80/10/10 by label (split version 0). */
+    private static SplitManifest digits(TestRuns runs, SparkSession spark, Path dir) {
         String drop = dir.resolve("raw").toString();
         DigitsDrop.shipped().write(spark.sparkContext().hadoopConfiguration(), drop);
-        TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
         runs.run("ingest", run -> new IngestJob(run).ingest(new IngestRequest(
                 ContractParser.parse(Path.of("..", "conf", "contracts", "digits.yaml")), List.of(drop), IngestMode.APPEND)));
-        SplitManifest split = runs.run("split", run -> new SplitJob(run).split(new SplitRequest("digits", Optional.empty(),
+        return runs.run("split", run -> new SplitJob(run).split(new SplitRequest("digits", Optional.empty(),
                 SplitFractions.parse("train=0.8,val=0.1,test=0.1"), 7, List.of(), Optional.empty(), Optional.of("label")))).manifest();
+    }
+
+    @Test
+    void aTrainingProcessKilledMidRunIsResumedFromItsLastCheckpoint(SparkSession spark, @TempDir Path dir) throws Exception {
+        TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
+        digits(runs, spark, dir);
+        Path spec = dir.resolve("slow.yaml");
+        Files.writeString(spec, Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
+                .replace("epochs: 30", "epochs: 12").replace("early_stopping: { metric: loss, patience: 5 }", ""));
+        Process child = ChildJvm.start(TrainInChildJvm.class, dir.resolve("child.log"), List.of("-Xmx2g"),
+                dir.resolve("lake").toString(), spec.toString());
+        Path checkpoints = dir.resolve("lake").resolve("checkpoints");
+        Path third = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (third == null && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            if (Files.isDirectory(checkpoints)) {
+                try (Stream<Path> runDirs = Files.list(checkpoints)) {
+                    third = runDirs.map(d -> d.resolve("epoch-0003.json")).filter(Files::exists).findFirst().orElse(null);
+                }
+            }
+        }
+        assertTrue(third != null, "the child reached epoch 3: " + Files.readString(dir.resolve("child.log")));
+        child.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        String killedRun = third.getParent().getFileName().toString();
+        Checkpoints left = new Checkpoints(spark.sparkContext().hadoopConfiguration(), third.getParent().toString());
+        int reached = left.latest().orElseThrow().epoch();
+        assertTrue(reached >= 3 && reached < 12, "killed mid-run, after epoch " + reached);
+
+        ModelSpec parsed = ModelSpecParser.parse(spec);
+        TrainResult resumed = runs.run("train", run -> new TrainJob(run).train(new TrainRequest(parsed, "digits", 0, 1,
+                Optional.of(killedRun))));
+        assertEquals(reached, resumed.resumedFrom());
+        assertEquals(12, resumed.history().size(), "the resumed run finishes the remaining epochs");
+        assertEquals(List.of(1, 2, 3), resumed.history().subList(0, 3).stream().map(EpochRecord::epoch).toList());
+        assertTrue(resumed.test().get("accuracy") >= 0.95, resumed.test().values()::toString);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork model = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                dir.resolve("lake").resolve("models/digits-mlp/1/model.zip").toFile());
+        assertEquals(10, model.output(org.nd4j.linalg.factory.Nd4j.zeros(1, 64)).length());
+    }
+
+    @Test
+    void theDigitsMlpLearnsDeterministicallyAndResumesWhereItStopped(SparkSession spark, @TempDir Path dir) throws IOException {
+        TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
+        SplitManifest split = digits(runs, spark, dir);
         ModelSpec spec = ModelSpecParser.parse(Path.of("..", "conf", "models", "digits-mlp.yaml"));
         SplitReader reader = new SplitReader(runs.env().store(), runs.env().layout());
         StringWriter log = new StringWriter();
