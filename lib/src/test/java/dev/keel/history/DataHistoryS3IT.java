@@ -1,5 +1,8 @@
 package dev.keel.history;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.util.UUID;
 
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.keel.lake.DeltaStore;
 import dev.keel.testing.LocalS3;
 import dev.keel.testing.SharedSpark;
 
@@ -28,6 +32,10 @@ class DataHistoryS3IT {
 
     @Test
     void historyShowDiffDriftRestoreAndVacuumOnS3(SparkSession spark) throws IOException {
-        new DataHistoryScenario(spark, "s3a://lake/history-" + UUID.randomUUID()).run();
+        String root = "s3a://lake/history-" + UUID.randomUUID();
+        new DataHistoryScenario(spark, root).run();
+        DeltaStore store = new DeltaStore(spark);
+        assertEquals(5, store.read(root + "/datasets/meters").count(), "the restored table's rows, read back from s3a://");
+        assertTrue(store.latest(root + "/datasets/meters").orElseThrow().version() >= 3, "ingests, restore and re-ingest are versions there");
     }
 }
