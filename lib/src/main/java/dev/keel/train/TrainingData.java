@@ -60,14 +60,6 @@ public final class TrainingData implements AutoCloseable {
         this.rows = split.select(selected.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    public SplitRef ref() {
-        return ref;
-    }
-
-    public long count() {
-        return rows.count();
-    }
-
     /**
      * A normaliser fitted on these rows (the train split): per-feature mean and standard
      * deviation, or minimum and maximum, aggregated by Spark. A constant feature gets a scale of
@@ -76,10 +68,10 @@ public final class TrainingData implements AutoCloseable {
     public Optional<DataNormalization> fitNormaliser() {
         int n = spec.features().size();
         List<Column> stats = new ArrayList<>();
-        boolean standardize = spec.normalisation() == ModelSpec.Normalisation.STANDARDIZE;
         if (spec.normalisation() == ModelSpec.Normalisation.NONE) {
             return Optional.empty();
         }
+        boolean standardize = spec.normalisation() == ModelSpec.Normalisation.STANDARDIZE;
         for (int i = 0; i < n; i++) {
             Column c = col(rows.columns()[i]);
             stats.add(standardize ? avg(c) : min(c));
