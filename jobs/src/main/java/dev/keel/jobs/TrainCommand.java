@@ -41,10 +41,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "The split table version to read, e.g. digits@0 ('keel split show NAME --all' lists them).")
     String split;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "Training workers; default ${DEFAULT-VALUE}.")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = {"Training workers; default ${DEFAULT-VALUE} (this JVM). 2 or more average parameters over the",
+                "Spark master's executors (local[N], a standalone cluster, YARN, Kubernetes)."})
     int workers;
 
-    @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue from the last checkpoint of this run.")
+    @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "" + TrainRequest.DEFAULT_AVERAGING_FREQUENCY,
+            description = "With several workers, minibatches each fits between two averagings; default ${DEFAULT-VALUE}.")
+    int averagingFrequency;
+
+    @Option(names = "--resume", paramLabel = "RUN_ID", description = {"Continue from the last checkpoint of this run. Inside a",
+        "Slurm job that was requeued, the job's earlier attempt is continued without it."})
     String resume;
 
     @Override
@@ -55,7 +62,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!m.matches()) {
             throw new UsageException("Invalid --split '" + split + "': expected DATASET@VERSION, e.g. digits@0");
         }
-        TrainRequest request = new TrainRequest(parsed, m.group(1), Long.parseLong(m.group(2)), workers, Optional.ofNullable(resume));
+        TrainRequest request = new TrainRequest(parsed, m.group(1), Long.parseLong(m.group(2)), workers, averagingFrequency,
+                Optional.ofNullable(resume));
         RunId id = cli.newRunId();
         RunEnvironment env = cli.environment("train", id);
         TrainResult result = RunContext.execute(env, id, "train", cli.arguments(), run -> new TrainJob(run).train(request));

@@ -98,6 +98,22 @@ public final class RunStore {
         return rows.stream().findFirst().map(RunStore::fromRow);
     }
 
+    /**
+     * The unfinished or failed runs of {@code kind} inside Slurm job {@code slurmJobId}, newest
+     * first: the earlier attempts of a job that Slurm requeued (after preemption, a node failure
+     * or {@code scontrol requeue}), which a new attempt may continue from.
+     */
+    public List<RunRecord> earlierAttempts(String kind, String slurmJobId) {
+        if (!store.exists(path)) {
+            return List.of();
+        }
+        return store.read(path)
+                .filter(col("kind").equalTo(kind).and(col("slurm_job_id").equalTo(slurmJobId))
+                        .and(col("status").notEqual(RunStatus.SUCCEEDED.name())))
+                .orderBy(col("started_at").desc(), col("run_id").desc())
+                .collectAsList().stream().map(RunStore::fromRow).toList();
+    }
+
     private static Column tableVersions(List<TableVersion> versions) {
         if (versions.isEmpty()) {
             return org.apache.spark.sql.functions.array().cast(new ArrayType(TABLE_VERSION, true));

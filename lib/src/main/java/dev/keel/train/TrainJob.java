@@ -27,6 +27,7 @@ import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.ModelVersions;
 import dev.keel.run.RunContext;
+import dev.keel.run.RunRecord;
 import dev.keel.split.SplitManifest;
 import dev.keel.split.SplitReader;
 import dev.keel.split.SplitRef;
@@ -54,10 +55,6 @@ public final class TrainJob {
     }
 
     public TrainResult train(TrainRequest request) {
-        if (request.workers() != 1) {
-            throw new UsageException("Invalid --workers " + request.workers() + ": only --workers 1 (training in this JVM) is "
-                    + "built so far; parameter averaging over Spark executors is not");
-        }
         ModelSpec spec = request.spec();
         SplitReader reader = new SplitReader(run.env().store(), layout);
         SplitManifest manifest = reader.manifest(request.dataset(), Optional.of(request.splitVersion()));
@@ -73,23 +70,35 @@ public final class TrainJob {
         run.addInput(manifest.table());
 
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
-        Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints(request.resumeRunId().orElse(run.id().value())));
+        Optional<String> resumeRun = request.resumeRunId().or(this::requeuedAttempt);
+        String checkpointRun = resumeRun.orElse(run.id().value());
+        Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints(checkpointRun));
         Optional<Checkpoint> resume = Optional.empty();
-        if (request.resumeRunId().isPresent()) {
+        if (resumeRun.isPresent()) {
             resume = checkpoints.latest();
             if (resume.isEmpty()) {
-                throw new UsageException("Run " + request.resumeRunId().get() + " left no checkpoint in " + checkpoints.directory()
+                throw new UsageException("Run " + resumeRun.get() + " left no checkpoint in " + checkpoints.directory()
                         + ": check the run id ('keel audit tail' lists runs), or train without --resume");
             }
+        }
+        int usable = run.env().spark().sparkContext().defaultParallelism();
+        if (request.workers() > usable) {
+            run.env().progress().info("warning: --workers " + request.workers() + " but the Spark master "
+                    + run.env().spark().sparkContext().master() + " runs " + usable + " task(s) at a time; workers will take turns");
         }
 
         try (TrainingData train = new TrainingData(reader, trainRef, spec);
                 TrainingData val = new TrainingData(reader, valRef, spec);
-                TrainingData test = new TrainingData(reader, testRef, spec)) {
-            SingleWorkerTrainer.Outcome outcome;
+                TrainingData test = new TrainingData(reader, testRef, spec);
+                EpochFitter fitter = request.workers() == 1 ? new LocalFitter(train, spec.training().batchSize())
+                        : new AveragingFitter(run.env().spark().sparkContext(), train, request.workers(), spec.training().batchSize(),
+                                request.averagingFrequency(), checkpoints.directory() + "/minibatches-" + run.id().value())) {
+            Trainer.Outcome outcome;
+            String how = request.workers() == 1 ? "in this JVM"
+                    : request.workers() + " workers averaging every " + request.averagingFrequency() + " minibatch(es)";
             try (RunContext.Step step = run.step("training " + spec.name() + " on " + trainRef + " (" + spec.training().epochs()
-                    + " epochs, batch " + spec.training().batchSize() + ")")) {
-                outcome = new SingleWorkerTrainer(checkpoints, run.env().progress()).train(spec, train, val, resume);
+                    + " epochs, batch " + spec.training().batchSize() + ", " + how + ")")) {
+                outcome = new Trainer(checkpoints, run.env().progress(), fitter).train(spec, train, val, resume);
             }
             ModelMetrics metrics;
             try (RunContext.Step step = run.step("evaluating on " + testRef)) {
@@ -101,7 +110,7 @@ public final class TrainJob {
             byte[] zip = ModelArchive.write(outcome.network(), false, outcome.normaliser());
             String backend = Nd4j.getBackend().getClass().getSimpleName();
             ModelVersion model = new ModelVersion(spec.name(), version, directory, Digests.sha256Hex(zip), spec.file(), spec.sha256(),
-                    spec.task().name().toLowerCase(Locale.ROOT), hyperParameters(spec, outcome), spec.training().seed(),
+                    spec.task().name().toLowerCase(Locale.ROOT), hyperParameters(spec, request, outcome), spec.training().seed(),
                     trainRef, valRef, testRef, metrics.values(), backend, request.workers(), run.id().value(), run.actor().name(),
                     run.env().clock().instant());
             writeArtifacts(hadoop, directory, zip, model, spec, outcome, metrics);
@@ -114,12 +123,35 @@ public final class TrainJob {
             details.put("metrics", metrics.values());
             details.put("epochs", outcome.history().size());
             details.put("resumed_from_epoch", outcome.resumedFrom());
+            resumeRun.ifPresent(r -> details.put("resumed_run", r));
+            details.put("workers", request.workers());
             run.audit("model.trained", spec.name() + "@" + version, details);
             return new TrainResult(model, metrics, outcome.history(), outcome.bestEpoch(), outcome.resumedFrom());
         }
     }
 
-    private static Map<String, String> hyperParameters(ModelSpec spec, SingleWorkerTrainer.Outcome outcome) {
+    /**
+     * Inside a Slurm job, the newest earlier attempt of this job's training that left a
+     * checkpoint: a job requeued after preemption continues where it was stopped without being
+     * told to.
+     */
+    private Optional<String> requeuedAttempt() {
+        if (run.env().slurmJobId().isEmpty()) {
+            return Optional.empty();
+        }
+        Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
+        for (RunRecord attempt : run.env().runs().earlierAttempts("train", run.env().slurmJobId().get())) {
+            if (!attempt.runId().equals(run.id().value())
+                    && new Checkpoints(hadoop, layout.checkpoints(attempt.runId())).latest().isPresent()) {
+                run.env().progress().info("Slurm job " + run.env().slurmJobId().get() + " was requeued: continuing run "
+                        + attempt.runId() + " from its last checkpoint");
+                return Optional.of(attempt.runId());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> hyperParameters(ModelSpec spec, TrainRequest request, Trainer.Outcome outcome) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("network", spec.network().kind().name().toLowerCase(Locale.ROOT));
         h.put("epochs", Integer.toString(spec.training().epochs()));
@@ -131,11 +163,15 @@ public final class TrainJob {
         spec.training().schedule().ifPresent(s -> h.put("schedule", s.type() + " x" + s.decay() + " every " + s.everyEpochs()));
         h.put("l2", Double.toString(spec.training().l2()));
         h.put("normalisation", spec.normalisation().name().toLowerCase(Locale.ROOT));
+        h.put("workers", Integer.toString(request.workers()));
+        if (request.workers() > 1) {
+            h.put("averaging_frequency", Integer.toString(request.averagingFrequency()));
+        }
         return h;
     }
 
     private void writeArtifacts(Configuration hadoop, String directory, byte[] zip, ModelVersion model, ModelSpec spec,
-            SingleWorkerTrainer.Outcome outcome, ModelMetrics metrics) {
+            Trainer.Outcome outcome, ModelMetrics metrics) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("model", model.name());
         manifest.put("version", model.version());

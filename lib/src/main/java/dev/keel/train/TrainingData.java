@@ -14,11 +14,12 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
@@ -40,12 +41,13 @@ public final class TrainingData implements AutoCloseable {
     private static final int SHUFFLE_BUFFER = 10_000;
 
     private final ModelSpec spec;
-    private final SplitRef ref;
+    private final BatchEncoder encoder;
     private final Dataset<Row> rows;
+    private long count = -1;
 
     public TrainingData(SplitReader reader, SplitRef ref, ModelSpec spec) {
         this.spec = requireNonNull(spec, "spec");
-        this.ref = requireNonNull(ref, "ref");
+        this.encoder = BatchEncoder.of(spec, requireNonNull(ref, "ref"));
         Dataset<Row> split = reader.read(ref);
         List<String> columns = List.of(split.columns());
         List<String> needed = new ArrayList<>(spec.features());
@@ -126,63 +128,42 @@ public final class TrainingData implements AutoCloseable {
                     buffer.set(pick, buffer.get(buffer.size() - 1));
                     buffer.remove(buffer.size() - 1);
                 }
-                return toDataSet(batch);
+                return encoder.encode(batch);
             }
         };
+    }
+
+    /** The number of rows. */
+    public long rowCount() {
+        if (count < 0) {
+            count = rows.count();
+        }
+        return count;
     }
 
     /** The minibatches of one pass in the split's own order, for evaluation. */
     public Iterator<DataSet> batches(int batchSize) {
-        Iterator<Row> source = rows.toLocalIterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
-            }
-
-            @Override
-            public DataSet next() {
-                List<Row> batch = new ArrayList<>(batchSize);
-                while (batch.size() < batchSize && source.hasNext()) {
-                    batch.add(source.next());
-                }
-                if (batch.isEmpty()) {
-                    throw new NoSuchElementException();
-                }
-                return toDataSet(batch);
-            }
-        };
+        return encoder.batches(rows.toLocalIterator(), batchSize, Optional.empty());
     }
 
-    private DataSet toDataSet(List<Row> batch) {
-        int n = spec.features().size();
-        int outputs = spec.task() == ModelSpec.Task.CLASSIFICATION ? spec.classes() : 1;
-        double[][] features = new double[batch.size()][n];
-        double[][] labels = new double[batch.size()][outputs];
-        for (int r = 0; r < batch.size(); r++) {
-            Row row = batch.get(r);
-            for (int i = 0; i < n; i++) {
-                features[r][i] = row.isNullAt(i) ? 0 : row.getDouble(i);
-            }
-            if (row.isNullAt(n)) {
-                throw new UsageException("Split " + ref + " has a row with a null label '" + spec.label()
-                        + "': declare the label not_null in the dataset's contract");
-            }
-            double label = row.getDouble(n);
-            if (spec.task() == ModelSpec.Task.REGRESSION) {
-                labels[r][0] = label;
-            } else {
-                int k = (int) label;
-                if (k != label || k < 0 || k >= outputs) {
-                    throw new UsageException("Split " + ref + " has label " + label + " in '" + spec.label() + "' but model spec "
-                            + spec.file() + " declares classes 0.." + (outputs - 1));
-                }
-                labels[r][k] = 1;
-            }
+    /**
+     * The rows as an RDD of normalised minibatches in {@code partitions} partitions, for parameter
+     * averaging: each executor encodes its own partitions, nothing passes through the driver.
+     */
+    JavaRDD<DataSet> rdd(int batchSize, Optional<DataNormalization> normaliser, int partitions) {
+        return rows.repartition(partitions).toJavaRDD()
+                .mapPartitions(new EncodePartition(encoder, batchSize, normaliser.orElse(null)));
+    }
+
+    /** Encodes one partition; the normaliser is null when the spec declares none. */
+    private record EncodePartition(BatchEncoder encoder, int batchSize, DataNormalization normaliser)
+            implements FlatMapFunction<Iterator<Row>, DataSet> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<DataSet> call(Iterator<Row> partition) {
+            return encoder.batches(partition, batchSize, Optional.ofNullable(normaliser));
         }
-        INDArray f = Nd4j.create(features);
-        INDArray l = Nd4j.create(labels);
-        return new DataSet(f, l);
     }
 
     @Override

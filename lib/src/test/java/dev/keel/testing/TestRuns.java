@@ -32,12 +32,21 @@ public final class TestRuns {
 
     /** With extra configuration keys ({@code lake.root} is set from {@code lakeRoot}). */
     public TestRuns(SparkSession spark, String lakeRoot, Map<String, String> settings) {
+        this(spark, lakeRoot, settings, Optional.empty());
+    }
+
+    private TestRuns(SparkSession spark, String lakeRoot, Map<String, String> settings, Optional<String> slurmJobId) {
         Map<String, String> values = new java.util.HashMap<>(settings);
         values.put("lake.root", lakeRoot);
         KeelConfig config = KeelConfig.of(values);
         this.env = new RunEnvironment(spark, config, new LakeLayout(lakeRoot),
                 new BuildInfo("0.1.0", "0123456789abcdef", false, "unpackaged"), new Actor("tester", "KEEL_ACTOR"), "test-host",
-                Optional.empty(), new Progress(new PrintWriter(new StringWriter()), false), Clock.systemUTC());
+                slurmJobId, new Progress(new PrintWriter(new StringWriter()), false), Clock.systemUTC());
+    }
+
+    /** Runs against the same lakehouse as if inside Slurm job {@code jobId}. */
+    public static TestRuns inSlurmJob(SparkSession spark, String lakeRoot, String jobId) {
+        return new TestRuns(spark, lakeRoot, Map.of(), Optional.of(jobId));
     }
 
     public TestRuns(SparkSession spark, Path lake) {

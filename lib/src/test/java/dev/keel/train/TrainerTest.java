@@ -35,10 +35,11 @@ import dev.keel.testing.TestRuns;
 
 /**
  * The shipped digits spec trained on the real digits: accuracy, determinism, resuming from a
- * checkpoint, a killed training process resumed, and the registered model.
+ * checkpoint, a killed training job resumed by its requeued Slurm job, the registered model, and
+ * two workers averaging parameters over Spark executors.
  */
 @ExtendWith(SharedSpark.class)
-class SingleWorkerTrainerTest {
+class TrainerTest {
     /** The shipped digits drop ingested into a lake under {@code dir} and split 80/10/10 by label (split version 0). */
     private static SplitManifest digits(TestRuns runs, SparkSession spark, Path dir) {
         String drop = dir.resolve("raw").toString();
@@ -50,14 +51,14 @@ class SingleWorkerTrainerTest {
     }
 
     @Test
-    void aTrainingProcessKilledMidRunIsResumedFromItsLastCheckpoint(SparkSession spark, @TempDir Path dir) throws Exception {
+    void aTrainingJobKilledMidRunAndRequeuedByItsSlurmJobContinuesFromItsLastCheckpoint(SparkSession spark, @TempDir Path dir) throws Exception {
         TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
         digits(runs, spark, dir);
         Path spec = dir.resolve("slow.yaml");
         Files.writeString(spec, Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
                 .replace("epochs: 30", "epochs: 12").replace("early_stopping: { metric: loss, patience: 5 }", ""));
         Process child = ChildJvm.start(TrainInChildJvm.class, dir.resolve("child.log"), List.of("-Xmx2g"),
-                dir.resolve("lake").toString(), spec.toString());
+                dir.resolve("lake").toString(), spec.toString(), "4242");
         Path checkpoints = dir.resolve("lake").resolve("checkpoints");
         Path third = null;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -77,15 +78,21 @@ class SingleWorkerTrainerTest {
         assertTrue(reached >= 3 && reached < 12, "killed mid-run, after epoch " + reached);
 
         ModelSpec parsed = ModelSpecParser.parse(spec);
-        TrainResult resumed = runs.run("train", run -> new TrainJob(run).train(new TrainRequest(parsed, "digits", 0, 1,
-                Optional.of(killedRun))));
-        assertEquals(reached, resumed.resumedFrom());
+        TestRuns otherJob = TestRuns.inSlurmJob(spark, dir.resolve("lake").toString(), "5151");
+        TrainResult fresh = otherJob.run("train", run -> new TrainJob(run).train(TrainRequest.local(parsed, "digits", 0)));
+        assertEquals(0, fresh.resumedFrom(), "another Slurm job does not pick up job 4242's checkpoints");
+
+        TestRuns requeued = TestRuns.inSlurmJob(spark, dir.resolve("lake").toString(), "4242");
+        TrainResult resumed = requeued.run("train", run -> new TrainJob(run).train(TrainRequest.local(parsed, "digits", 0)));
+        assertEquals(reached, resumed.resumedFrom(), "the requeued job continues run " + killedRun + " without --resume");
         assertEquals(12, resumed.history().size(), "the resumed run finishes the remaining epochs");
         assertEquals(List.of(1, 2, 3), resumed.history().subList(0, 3).stream().map(EpochRecord::epoch).toList());
         assertTrue(resumed.test().get("accuracy") >= 0.95, resumed.test().values()::toString);
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork model = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
-                dir.resolve("lake").resolve("models/digits-mlp/1/model.zip").toFile());
+                dir.resolve("lake").resolve("models/digits-mlp/2/model.zip").toFile());
         assertEquals(10, model.output(org.nd4j.linalg.factory.Nd4j.zeros(1, 64)).length());
+        assertEquals(fresh.model().modelSha256(), resumed.model().modelSha256(),
+                "a killed and requeued run ends with the weights of one that ran through");
     }
 
     @Test
@@ -101,7 +108,7 @@ class SingleWorkerTrainerTest {
                 TrainingData val = new TrainingData(reader, split.ref("val"), spec);
                 TrainingData test = new TrainingData(reader, split.ref("test"), spec)) {
             Checkpoints first = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-a").toString());
-            SingleWorkerTrainer.Outcome a = new SingleWorkerTrainer(first, progress).train(spec, train, val, Optional.empty());
+            Trainer.Outcome a = new Trainer(first, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.empty());
             ModelMetrics metrics = ModelEvaluator.evaluate(a.network(), test.batches(256), a.normaliser(), spec);
             assertEquals(split.statistics().rows().get("test"), metrics.examples());
             assertTrue(metrics.get("accuracy") >= 0.95, "test accuracy " + metrics.values() + "\n" + log);
@@ -121,7 +128,7 @@ class SingleWorkerTrainerTest {
             }
 
             Checkpoints second = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-b").toString());
-            SingleWorkerTrainer.Outcome b = new SingleWorkerTrainer(second, progress).train(spec, train, val, Optional.empty());
+            Trainer.Outcome b = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.empty());
             assertEquals(a.network().params(), b.network().params(), "one CPU worker and one seed give the same weights");
 
             for (int epoch = 4; epoch <= epochs; epoch++) {
@@ -129,7 +136,7 @@ class SingleWorkerTrainerTest {
             }
             Checkpoints.Checkpoint resumeFrom = second.latest().orElseThrow();
             assertEquals(3, resumeFrom.epoch(), "an epoch without its json does not count");
-            SingleWorkerTrainer.Outcome resumed = new SingleWorkerTrainer(second, progress).train(spec, train, val, Optional.of(resumeFrom));
+            Trainer.Outcome resumed = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.of(resumeFrom));
             assertEquals(3, resumed.resumedFrom());
             assertEquals(a.history().size(), resumed.history().size());
             assertEquals(a.bestEpoch(), resumed.bestEpoch());
@@ -138,7 +145,7 @@ class SingleWorkerTrainerTest {
 
         ModelSpec quick = ModelSpecParser.parse("quick.yaml", Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
                 .replace("epochs: 30", "epochs: 3"));
-        TrainRequest request = new TrainRequest(quick, "digits", split.table().version(), 1, Optional.empty());
+        TrainRequest request = TrainRequest.local(quick, "digits", split.table().version());
         TrainResult first = runs.run("train", run -> new TrainJob(run).train(request));
         TrainResult second = runs.run("train", run -> new TrainJob(run).train(request));
         assertEquals(1, first.model().version());
@@ -158,5 +165,28 @@ class SingleWorkerTrainerTest {
         assertEquals(first.test().get("accuracy"), row.<String, Double>getJavaMap(row.fieldIndex("metrics")).get("accuracy"), 1e-12);
         assertTrue(runs.env().audit().log().tail(5).stream().anyMatch(e -> e.action().equals("model.trained")
                 && e.subject().equals("digits-mlp@2")), "training is audited");
+    }
+
+    @Test
+    void twoWorkersAveragingParametersOverSparkExecutorsLearnTheDigits(SparkSession spark, @TempDir Path dir) throws IOException {
+        TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
+        SplitManifest split = digits(runs, spark, dir);
+        ModelSpec spec = ModelSpecParser.parse(Path.of("..", "conf", "models", "digits-mlp.yaml"));
+        TrainResult result = runs.run("train", run -> new TrainJob(run).train(
+                new TrainRequest(spec, "digits", split.table().version(), 2, 5, Optional.empty())));
+
+        assertTrue(result.test().get("accuracy") >= 0.95, "2-worker test accuracy " + result.test().values());
+        assertEquals(split.statistics().rows().get("test"), result.test().examples());
+        assertEquals(2, result.model().workers());
+        assertEquals("5", result.model().hyperParameters().get("averaging_frequency"));
+        int epochs = result.history().size();
+        assertTrue(result.history().get(epochs - 1).loss() < result.history().get(0).loss(), "the loss falls");
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork restored = org.deeplearning4j.util.ModelSerializer
+                .restoreMultiLayerNetwork(dir.resolve("lake").resolve("models/digits-mlp/1/model.zip").toFile());
+        assertEquals(epochs, restored.getEpochCount(), "one epoch counted per pass, so schedules step as with one worker");
+        try (Stream<Path> left = Files.list(dir.resolve("lake").resolve("checkpoints").resolve(result.model().runId()))) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("minibatches")).toList(),
+                    "the exported minibatches are deleted after training");
+        }
     }
 }

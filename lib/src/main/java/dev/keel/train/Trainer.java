@@ -3,13 +3,11 @@ package dev.keel.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,22 +15,25 @@ import dev.keel.run.Progress;
 import dev.keel.train.Checkpoints.Checkpoint;
 
 /**
- * Trains a spec's network in this JVM ({@code --workers 1}): epochs of minibatches from the train
- * split, validation metrics after each epoch, a checkpoint after each epoch, and early stopping
- * (restoring the best epoch's weights) when the spec asks for it. Given a checkpoint, it goes on
- * from the epoch after it with the saved weights, updater state, normaliser and history.
+ * Trains a spec's network epoch by epoch, each epoch fitted by an {@link EpochFitter} (in this JVM,
+ * or by parameter averaging over Spark executors): validation metrics after each epoch, a
+ * checkpoint after each epoch, and early stopping (restoring the best epoch's weights) when the
+ * spec asks for it. Given a checkpoint, it goes on from the epoch after it with the saved weights,
+ * updater state, normaliser and history.
  *
  * <p>Deterministic on one CPU worker: weights start from the spec's seed, and every epoch's order
  * and dropout masks come from the seed and the epoch number (ND4J's random generator is reseeded
  * per epoch), so two runs, or a run and a resumed run, produce the same parameters.
  */
-public final class SingleWorkerTrainer {
+public final class Trainer {
     private final Checkpoints checkpoints;
     private final Progress progress;
+    private final EpochFitter fitter;
 
-    public SingleWorkerTrainer(Checkpoints checkpoints, Progress progress) {
+    public Trainer(Checkpoints checkpoints, Progress progress, EpochFitter fitter) {
         this.checkpoints = requireNonNull(checkpoints, "checkpoints");
         this.progress = requireNonNull(progress, "progress");
+        this.fitter = requireNonNull(fitter, "fitter");
     }
 
     /**
@@ -79,26 +80,14 @@ public final class SingleWorkerTrainer {
         }
         for (int epoch = start + 1; !stoppedBefore && epoch <= spec.training().epochs(); epoch++) {
             long began = System.nanoTime();
-            double lossSum = 0;
-            long batches = 0;
-            long examples = 0;
             long epochSeed = spec.training().seed() * 31 + epoch;
             Nd4j.getRandom().setSeed(epochSeed);
-            Iterator<DataSet> it = train.batches(spec.training().batchSize(), epochSeed);
-            while (it.hasNext()) {
-                DataSet batch = it.next();
-                normaliser.ifPresent(n -> n.transform(batch));
-                net.fit(batch);
-                lossSum += net.score();
-                batches++;
-                examples += batch.numExamples();
-            }
-            net.incrementEpochCount();
+            EpochFitter.Fit fit = fitter.fit(net, normaliser, epochSeed);
             double trainSeconds = (System.nanoTime() - began) / 1e9;
             ModelMetrics val = ModelEvaluator.evaluate(net, validation.batches(1024), normaliser, spec);
             double seconds = (System.nanoTime() - began) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, batches == 0 ? Double.NaN : lossSum / batches, val.values(),
-                    trainSeconds > 0 ? examples / trainSeconds : 0, seconds);
+            EpochRecord record = new EpochRecord(epoch, fit.loss(), val.values(),
+                    trainSeconds > 0 ? fit.examples() / trainSeconds : 0, seconds);
             history.add(record);
             progress.info(String.format("epoch %d/%d: loss %.4f, validation %s, %.0f samples/s", epoch, spec.training().epochs(),
                     record.loss(), val.values(), record.samplesPerSecond()));
