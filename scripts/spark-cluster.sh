@@ -41,7 +41,7 @@ alive() {
 
 # The number of ALIVE workers the master reports, or nothing when it does not answer.
 alive_workers() {
-  curl -fsS --max-time 2 "http://127.0.0.1:$UI_PORT/json/" 2>/dev/null | tr -d ' \n' \
+  { curl -fsS --max-time 2 "http://127.0.0.1:$UI_PORT/json/" 2>/dev/null || true; } | tr -d ' \n' \
     | sed -n 's/.*"aliveworkers":\([0-9]*\).*/\1/p'
 }
 

@@ -19,7 +19,7 @@ HADOOP_VERSION=$(version_of hadoop.version)
 
 mkdir -p "$DIR/jars" "$DIR/bin" "$DIR/conf" "$DIR/logs" "$DIR/work" "$DIR/.resolve"
 # What a Spark distribution ships: Spark SQL and MLlib with their dependencies, plus hadoop-aws for s3a.
-cat > "$DIR/.resolve/pom.xml" <<POM
+cat > "$DIR/.resolve/pom.xml.new" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>dev.keel.tools</groupId>
@@ -32,6 +32,11 @@ cat > "$DIR/.resolve/pom.xml" <<POM
   </dependencies>
 </project>
 POM
+if cmp -s "$DIR/.resolve/pom.xml.new" "$DIR/.resolve/pom.xml"; then
+  rm "$DIR/.resolve/pom.xml.new"
+else
+  mv "$DIR/.resolve/pom.xml.new" "$DIR/.resolve/pom.xml"
+fi
 if [ ! -s "$DIR/.resolve/classpath.txt" ] || [ "$DIR/.resolve/pom.xml" -nt "$DIR/.resolve/classpath.txt" ]; then
   echo "[spark-home] resolving Spark $SPARK_VERSION from Maven" >&2
   (cd "$DIR/.resolve" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=classpath.txt 2>&1 \

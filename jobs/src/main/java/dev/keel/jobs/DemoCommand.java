@@ -23,22 +23,29 @@ import dev.keel.ingest.IngestResult;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.quality.Contract;
 import dev.keel.quality.ContractParser;
+import dev.keel.registry.ModelVersions;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
+import dev.keel.run.RunRecord;
 import dev.keel.split.SplitFractions;
 import dev.keel.split.SplitJob;
 import dev.keel.split.SplitManifest;
 import dev.keel.split.SplitRequest;
 import dev.keel.split.SplitResult;
-import dev.keel.run.RunRecord;
+import dev.keel.train.ModelSpec;
+import dev.keel.train.ModelSpecParser;
+import dev.keel.train.TrainJob;
+import dev.keel.train.TrainRequest;
+import dev.keel.train.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code keel demo}: the README's first command. Checks the machine, records a run, writes and
  * verifies audit events, anchors the chain, ingests the shipped digits drop with its injected
- * dirt, splits it 80/10/10 stratified by label, and says what it did and where to look.
+ * dirt, splits it 80/10/10 stratified by label, trains the digits MLP on the split, and says
+ * what it did and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run keel end to end on the configured lakehouse (default ./lakehouse) and explain what happened.")
@@ -88,7 +95,10 @@ final class DemoCommand implements Callable<Integer> {
         ingestDrop(cli);
 
         cli.out().println("5. Split");
-        splitDigits(cli);
+        SplitManifest split = splitDigits(cli);
+
+        cli.out().println("6. Train");
+        trainDigits(cli, split);
 
         cli.out().println("Next: scripts/keel data history digits   scripts/keel data show digits --limit 5   "
                 + "scripts/keel split verify digits   scripts/keel audit tail   scripts/keel audit verify");
@@ -119,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Splits the digits 80/10/10, stratified by label, keyed by image id (the contract's primary key). */
-    private static void splitDigits(Cli cli) {
+    private static SplitManifest splitDigits(Cli cli) {
         RunId id = cli.newRunId();
         RunEnvironment env = cli.environment("split", id);
         SplitRequest request = new SplitRequest("digits", Optional.empty(), SplitFractions.parse("train=0.8,val=0.1,test=0.1"),
@@ -128,5 +138,24 @@ final class DemoCommand implements Callable<Integer> {
         SplitManifest m = result.manifest();
         cli.out().printf("   %s %s%n", result.unchanged() ? "unchanged:" : "wrote", m.table() + " from " + m.source());
         SplitCommand.print(cli, m, "   ");
+        return m;
+    }
+
+    /** Trains the digits MLP on the demo split with one worker, unless this spec was already trained on this split. */
+    private static void trainDigits(Cli cli, SplitManifest split) {
+        ModelSpec spec = ModelSpecParser.parse(Path.of(cli.config().get(ConfigKeys.MODELS_DIR)).resolve("digits-mlp.yaml"));
+        RunId id = cli.newRunId();
+        RunEnvironment env = cli.environment("train", id);
+        Optional<Long> before = new ModelVersions(env.store(), env.layout().keel(KeelTable.MODELS))
+                .trainedBefore(spec.name(), spec.sha256(), split.ref("train"));
+        if (before.isPresent()) {
+            cli.out().printf("   unchanged: %s@%d was trained from %s on %s; train again with scripts/keel train --spec %s "
+                    + "--split digits@%d%n", spec.name(), before.get(), spec.file(), split.ref("train"), spec.file(),
+                    split.table().version());
+            return;
+        }
+        TrainResult result = RunContext.execute(env, id, "train", cli.arguments(),
+                run -> new TrainJob(run).train(TrainRequest.local(spec, "digits", split.table().version())));
+        TrainCommand.print(cli, result, "   ");
     }
 }

@@ -1,20 +1,17 @@
 package dev.keel.jobs;
 
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.keel.error.UsageException;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
 import dev.keel.train.EpochRecord;
+import dev.keel.train.ModelMetrics;
 import dev.keel.train.ModelSpec;
 import dev.keel.train.ModelSpecParser;
 import dev.keel.train.TrainJob;
@@ -71,20 +68,21 @@ final class TrainCommand implements Callable<Integer> {
             cli.printJson(result);
             return 0;
         }
-        cli.out().printf("Trained %s version %d (run %s)%s%n", result.model().name(), result.model().version(), result.model().runId(),
-                result.resumedFrom() > 0 ? ", resumed after epoch " + result.resumedFrom() : "");
-        for (EpochRecord e : result.history()) {
-            cli.out().printf("  epoch %3d  loss %.4f  validation %s  %,.0f samples/s%n", e.epoch(), e.loss(), metrics(e.validation()),
-                    e.samplesPerSecond());
-        }
-        cli.out().printf("  kept epoch %d; test (%s, %d examples): %s%n", result.bestEpoch(), result.model().test(),
-                result.test().examples(), metrics(result.test().values()));
-        cli.out().printf("  model %s (sha256 %s), registered in _keel/models%n", result.model().artifact(), result.model().modelSha256());
+        print(cli, result, "");
         return 0;
     }
 
-    private static String metrics(Map<String, Double> values) {
-        return new TreeMap<>(values).entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
-                .collect(Collectors.joining(", "));
+    /** Prints a training's outcome: the model, its epochs, the test metrics and where it was written. */
+    static void print(Cli cli, TrainResult result, String indent) {
+        cli.out().printf("%sTrained %s version %d (run %s)%s%n", indent, result.model().name(), result.model().version(),
+                result.model().runId(), result.resumedFrom() > 0 ? ", resumed after epoch " + result.resumedFrom() : "");
+        for (EpochRecord e : result.history()) {
+            cli.out().printf("%s  epoch %3d  loss %.4f  validation %s  %,.0f samples/s%n", indent, e.epoch(), e.loss(),
+                    ModelMetrics.format(e.validation()), e.samplesPerSecond());
+        }
+        cli.out().printf("%s  kept epoch %d; test (%s, %d examples): %s%n", indent, result.bestEpoch(), result.model().test(),
+                result.test().examples(), ModelMetrics.format(result.test().values()));
+        cli.out().printf("%s  model %s (sha256 %s), registered in _keel/models%n", indent, result.model().artifact(),
+                result.model().modelSha256());
     }
 }

@@ -21,7 +21,8 @@ class DemoIT {
     void theDemoRecordsARunAuditsItVerifiesAndAnchors(SparkSession spark, @TempDir Path home) throws Exception {
         Path lake = home.resolve("lakehouse");
         CliHarness keel = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", lake.toString())
-                .env("KEEL_QUALITY_CONTRACTS_DIR", Path.of("..", "conf", "contracts").toAbsolutePath().normalize().toString());
+                .env("KEEL_QUALITY_CONTRACTS_DIR", Path.of("..", "conf", "contracts").toAbsolutePath().normalize().toString())
+                .env("KEEL_TRAIN_MODELS_DIR", Path.of("..", "conf", "models").toAbsolutePath().normalize().toString());
 
         CliHarness.Result first = keel.run("demo");
         assertEquals(0, first.exit(), first::toString);
@@ -32,12 +33,19 @@ class DemoIT {
                 first.out());
         assertTrue(first.out().contains("   wrote " + lake.resolve("splits/digits") + "@v0 from "), first.out());
         assertTrue(first.out().contains("stratified by label") && first.out().contains("leaks       0 key(s)"), first.out());
+        assertTrue(first.out().contains("   Trained digits-mlp version 1 (run "), first.out());
+        java.util.regex.Matcher accuracy = java.util.regex.Pattern.compile("test \\(.*#test, 169 examples\\): accuracy (0\\.\\d+)")
+                .matcher(first.out());
+        assertTrue(accuracy.find(), first.out());
+        assertTrue(Double.parseDouble(accuracy.group(1)) >= 0.95, "the demo model's test accuracy " + accuracy.group(1));
+        assertTrue(Files.exists(lake.resolve("models/digits-mlp/1/model.zip")));
 
         CliHarness.Result second = keel.run("demo");
         assertEquals(0, second.exit(), second::toString);
         assertTrue(second.out().contains("chain verified: 12 events, head #12"), "the first demo's ingest and split were audited too: "
                 + second.out());
         assertTrue(second.out().contains("   unchanged: " + lake.resolve("splits/digits") + "@v0"), second.out());
+        assertTrue(second.out().contains("   unchanged: digits-mlp@1 was trained from "), second.out());
 
         try (Stream<Path> anchors = Files.list(lake.resolve("_keel/audit_anchors"))) {
             assertEquals(2, anchors.filter(p -> p.getFileName().toString().matches("anchor-\\d{12}-\\d+\\.json")).count());

@@ -56,6 +56,9 @@ public final class ConfigKeys {
     public static final ConfigKey CONTRACTS_DIR = ConfigKey.of("quality.contracts.dir", ValueType.text(), "conf/contracts",
             "Where 'keel ingest --dataset NAME' looks for NAME.yaml when no --contract is given.");
 
+    public static final ConfigKey MODELS_DIR = ConfigKey.of("train.models.dir", ValueType.text(), "conf/models",
+            "Where the model specs live (conf/models/<name>.yaml); the demo trains digits-mlp.yaml from here.");
+
     public static final ConfigKey LOG_RETENTION = ConfigKey.of("data.retention.log", ValueType.interval(), "30 days",
             "How long Delta keeps table history (delta.logRetentionDuration): versions older than this stop being "
                     + "readable by time travel once a checkpoint cleans the log.");
@@ -75,7 +78,7 @@ public final class ConfigKeys {
             S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_SSL, S3_CREDENTIALS_PROVIDER, S3_ACCESS_KEY, S3_SECRET_KEY,
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
-            CONTRACTS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
+            CONTRACTS_DIR, MODELS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
             AUDIT_ANCHOR_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -27,6 +29,9 @@ import dev.keel.config.LakeConfig;
 import dev.keel.config.Locations;
 import dev.keel.config.S3Config;
 import dev.keel.config.SlurmConfig;
+import dev.keel.config.SparkConfig;
+import dev.keel.gpu.CudaDevices;
+import dev.keel.gpu.GpuBinding;
 import dev.keel.error.ExitCode;
 import dev.keel.lake.HadoopConf;
 import dev.keel.lake.StorageErrors;
@@ -58,6 +63,7 @@ public final class Doctor {
         checks.add(java());
         checks.add(platform());
         checks.add(nd4j());
+        checks.add(gpu());
         checks.add(lakeRoot());
         checks.add(s3());
         checks.add(slurm());
@@ -103,6 +109,23 @@ public final class Doctor {
             return Check.failed("nd4j", "the ND4J backend does not load (" + StorageErrors.rootMessage(e)
                     + "): rebuild with the right profile (default CPU, -Pcuda for GPUs) for this machine",
                     ExitCode.UNEXPECTED);
+        }
+    }
+
+    /** What a training executor started here would bind to, and the Spark GPU scheduling settings. */
+    private Check gpu() {
+        try {
+            GpuBinding binding = GpuBinding.resolve(List.of(), Optional.ofNullable(System.getenv("CUDA_VISIBLE_DEVICES")),
+                    CudaDevices.visible());
+            Map<String, String> spark = SparkConfig.from(config).settings();
+            String amount = spark.get("spark.executor.resource.gpu.amount");
+            String scheduling = amount == null ? "Spark GPU scheduling off (spark.executor.resource.gpu.amount unset)"
+                    : "Spark gives each executor " + amount + " GPU(s), discovered by "
+                            + spark.getOrDefault("spark.executor.resource.gpu.discoveryScript", "the worker's script");
+            return Check.ok("gpu", binding.reason() + "; " + scheduling);
+        } catch (RuntimeException | LinkageError e) {
+            return Check.failed("gpu", "cannot tell which devices training would use (" + StorageErrors.rootMessage(e)
+                    + "): check CUDA_VISIBLE_DEVICES and the -Pcuda build", ExitCode.UNEXPECTED);
         }
     }
 

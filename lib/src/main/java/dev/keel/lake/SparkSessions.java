@@ -10,6 +10,7 @@ import dev.keel.config.ConfigKeys;
 import dev.keel.config.KeelConfig;
 import dev.keel.config.S3Config;
 import dev.keel.config.SparkConfig;
+import dev.keel.gpu.GpuExecutorPlugin;
 
 /**
  * The one place that builds keel's SparkSession: Delta's extension and catalog, UTC session time,
@@ -17,8 +18,10 @@ import dev.keel.config.SparkConfig;
  * S3A settings from {@code s3.*}, every {@code spark.*} key from the configuration, and the
  * master from {@code spark.master}: spark-submit's own setting arrives as a system property, so a
  * submitted job runs where it was submitted and a plain {@code java} run defaults to {@code local[*]}.
+ * Every executor binds its GPU(s) at start ({@link GpuExecutorPlugin}, added to {@code spark.plugins}).
  */
 public final class SparkSessions {
+    private static final String PLUGINS = "spark.plugins";
     private SparkSessions() {
     }
 
@@ -47,7 +50,10 @@ public final class SparkSessions {
         settings.put(DeltaRetention.sessionDefault(DeltaRetention.DELETED_FILES),
                 DeltaRetention.interval(config.get(ConfigKeys.DELETED_FILE_RETENTION)));
         S3Config.from(config).hadoopProperties().forEach((k, v) -> settings.put("spark.hadoop." + k, v));
-        settings.putAll(SparkConfig.from(config).settings());
+        Map<String, String> own = SparkConfig.from(config).settings();
+        settings.putAll(own);
+        String plugin = GpuExecutorPlugin.class.getName();
+        settings.put(PLUGINS, own.containsKey(PLUGINS) ? own.get(PLUGINS) + "," + plugin : plugin);
         return settings;
     }
 }

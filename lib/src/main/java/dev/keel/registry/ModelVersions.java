@@ -3,11 +3,13 @@ package dev.keel.registry;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 import java.sql.Timestamp;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.WriteOptions;
+import dev.keel.split.SplitRef;
 
 /**
  * The {@code _keel/models} table: append-only, one row per model version. The
@@ -65,6 +68,20 @@ public final class ModelVersions {
         }
         Row r = store.read(path).filter(col("name").equalTo(name)).agg(max(col("version"))).first();
         return r.isNullAt(0) ? 1 : r.getLong(0) + 1;
+    }
+
+    /**
+     * The first version of {@code name} trained from the spec with {@code specSha256} on the train
+     * split at {@code train}: the same training, already registered.
+     */
+    public Optional<Long> trainedBefore(String name, String specSha256, SplitRef train) {
+        if (!store.exists(path)) {
+            return Optional.empty();
+        }
+        Row r = store.read(path).filter(col("name").equalTo(name).and(col("spec_sha256").equalTo(specSha256))
+                .and(col("train_table").equalTo(train.table())).and(col("train_version").equalTo(train.version()))
+                .and(col("train_split").equalTo(train.split()))).agg(min(col("version"))).first();
+        return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getLong(0));
     }
 
     public void register(ModelVersion m) {

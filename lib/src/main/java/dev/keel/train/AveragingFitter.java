@@ -4,17 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.SerializableHadoopConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.data.BatchAndExportDataSetsFunction;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
 /**
@@ -24,6 +28,10 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  * {@code exportDirectory} (dl4j-spark's export approach, so the data need not fit in memory); each
  * epoch, every worker fits {@code averagingFrequency} minibatches from its share of those files,
  * then the driver averages the workers' parameters and updater state and broadcasts them again.
+ *
+ * <p>keel exports the files itself and trains from their paths, because dl4j-spark's own export
+ * refuses a {@code file:} default file system outside local mode, which is exactly the shared
+ * POSIX file system (NFS, Lustre, GPFS) an HPC cluster's lake lives on.
  */
 final class AveragingFitter implements EpochFitter {
     private final SparkContext spark;
@@ -32,7 +40,7 @@ final class AveragingFitter implements EpochFitter {
     private final int batchSize;
     private final int averagingFrequency;
     private final String exportDirectory;
-    private JavaRDD<DataSet> batches;
+    private JavaRDD<String> paths;
     private SparkDl4jMultiLayer sparkNetwork;
 
     AveragingFitter(SparkContext spark, TrainingData train, int workers, int batchSize, int averagingFrequency,
@@ -47,8 +55,13 @@ final class AveragingFitter implements EpochFitter {
 
     @Override
     public Fit fit(MultiLayerNetwork network, Optional<DataNormalization> normaliser, long seed) {
-        if (batches == null) {
-            batches = train.rdd(batchSize, normaliser, workers);
+        if (paths == null) {
+            Broadcast<SerializableHadoopConfig> hadoop = JavaSparkContext.fromSparkContext(spark)
+                    .broadcast(new SerializableHadoopConfig(spark.hadoopConfiguration()));
+            List<String> files = train.rdd(batchSize, normaliser, workers)
+                    .mapPartitionsWithIndex(new BatchAndExportDataSetsFunction(batchSize, exportDirectory, hadoop), false)
+                    .collect();
+            paths = JavaSparkContext.fromSparkContext(spark).parallelize(new ArrayList<>(files), workers);
         }
         if (sparkNetwork == null || sparkNetwork.getNetwork() != network) {
             ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
@@ -56,13 +69,11 @@ final class AveragingFitter implements EpochFitter {
                     .averagingFrequency(averagingFrequency)
                     .workerPrefetchNumBatches(2)
                     .saveUpdater(true)
-                    .rddTrainingApproach(RDDTrainingApproach.Export)
-                    .exportDirectory(exportDirectory)
                     .rngSeed(seed)
                     .build();
             sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         }
-        MultiLayerNetwork trained = sparkNetwork.fit(batches);
+        MultiLayerNetwork trained = sparkNetwork.fitPaths(paths);
         if (trained != network) {
             network.setParams(trained.params());
             network.getUpdater().setStateViewArray(network, trained.getUpdater().getStateViewArray(), false);

@@ -3,7 +3,10 @@ package dev.keel.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * How well a model does on one split.
@@ -28,5 +31,11 @@ public record ModelMetrics(long examples, Map<String, Double> values, List<Map<S
             throw new IllegalArgumentException("Cannot read metric: there is no '" + name + "', only " + values.keySet());
         }
         return value;
+    }
+
+    /** Metrics as {@code name value} pairs by name, four decimals: how keel prints them. */
+    public static String format(Map<String, Double> values) {
+        return new TreeMap<>(values).entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 }

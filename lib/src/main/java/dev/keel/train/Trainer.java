@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -89,8 +90,8 @@ public final class Trainer {
             EpochRecord record = new EpochRecord(epoch, fit.loss(), val.values(),
                     trainSeconds > 0 ? fit.examples() / trainSeconds : 0, seconds);
             history.add(record);
-            progress.info(String.format("epoch %d/%d: loss %.4f, validation %s, %.0f samples/s", epoch, spec.training().epochs(),
-                    record.loss(), val.values(), record.samplesPerSecond()));
+            progress.info(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation %s, %.0f samples/s", epoch,
+                    spec.training().epochs(), record.loss(), ModelMetrics.format(val.values()), record.samplesPerSecond()));
             int newBest = bestEpoch(history, spec);
             if (newBest == epoch) {
                 bestParams = net.params().dup();
