@@ -42,8 +42,8 @@ class DemoIT {
 
         CliHarness.Result second = keel.run("demo");
         assertEquals(0, second.exit(), second::toString);
-        assertTrue(second.out().contains("chain verified: 12 events, head #12"), "the first demo's ingest and split were audited too: "
-                + second.out());
+        assertTrue(second.out().contains("chain verified: 15 events, head #15"),
+                "the first demo's ingest, split and training were audited too: " + second.out());
         assertTrue(second.out().contains("   unchanged: " + lake.resolve("splits/digits") + "@v0"), second.out());
         assertTrue(second.out().contains("   unchanged: digits-mlp@1 was trained from "), second.out());
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,6 +29,10 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  * {@code exportDirectory} (dl4j-spark's export approach, so the data need not fit in memory); each
  * epoch, every worker fits {@code averagingFrequency} minibatches from its share of those files,
  * then the driver averages the workers' parameters and updater state and broadcasts them again.
+ *
+ * <p>Averaging rounds are the only points where one set of weights exists, so this fitter
+ * checkpoints after whole epochs only, and an epoch resumed from a checkpoint inside it (written by
+ * one worker) is fitted again from its start with the checkpoint's weights.
  *
  * <p>keel exports the files itself and trains from their paths, because dl4j-spark's own export
  * refuses a {@code file:} default file system outside local mode, which is exactly the shared
@@ -54,7 +59,8 @@ final class AveragingFitter implements EpochFitter {
     }
 
     @Override
-    public Fit fit(MultiLayerNetwork network, Optional<DataNormalization> normaliser, long seed) {
+    public Fit fit(MultiLayerNetwork network, Optional<DataNormalization> normaliser, long seed, Optional<Checkpoints.Partial> from,
+            Consumer<Checkpoints.Partial> checkpoint) {
         if (paths == null) {
             Broadcast<SerializableHadoopConfig> hadoop = JavaSparkContext.fromSparkContext(spark)
                     .broadcast(new SerializableHadoopConfig(spark.hadoopConfiguration()));

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -21,19 +21,20 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 
 /**
  * A run's checkpoints under {@code checkpoints/<run id>/} (local, {@code hdfs://} or {@code s3a://}):
  * after each epoch, {@code epoch-NNNN.zip} (the network with its updater state and normaliser)
- * and then {@code epoch-NNNN.json} (the history so far). The JSON is written last, so an epoch
- * counts only when both exist: a process killed while writing leaves the previous epoch as the
- * one to resume from.
+ * and then {@code epoch-NNNN.json} (the history so far); inside an epoch, when the spec asks for
+ * it, {@code epoch-NNNN-iter-NNNNNNNN.zip} and {@code .json} the same way (removed once the epoch
+ * completes). The JSON is written last, so a checkpoint counts only when both exist: a process
+ * killed while writing leaves the previous one to resume from.
  */
 public final class Checkpoints {
-    private static final Pattern STATE = Pattern.compile("epoch-(\\d{4})\\.json");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STATE = Pattern.compile("epoch-(\\d{4})(?:-iter-(\\d{8}))?\\.json");
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module());
 
     private final Configuration hadoop;
     private final String directory;
@@ -47,32 +48,67 @@ public final class Checkpoints {
         return directory;
     }
 
-    /** The network, normaliser and history after one epoch, as written or read back. */
-    public record Checkpoint(int epoch, MultiLayerNetwork network, Optional<DataNormalization> normaliser, List<EpochRecord> history) {
+    /**
+     * How far into an unfinished epoch training had got.
+     *
+     * @param iteration minibatches of the epoch already fitted
+     * @param lossSum their summed training loss
+     * @param examples their examples
+     */
+    public record Partial(int iteration, double lossSum, long examples) {
+    }
+
+    /**
+     * The network, normaliser and history at a checkpoint.
+     *
+     * @param epoch the epoch completed, or with {@code partial}, the epoch in progress
+     * @param history the completed epochs
+     * @param partial how far into {@code epoch} training was, for a checkpoint inside an epoch
+     */
+    public record Checkpoint(int epoch, MultiLayerNetwork network, Optional<DataNormalization> normaliser, List<EpochRecord> history,
+            Optional<Partial> partial) {
         public Checkpoint {
             requireNonNull(network, "network");
             requireNonNull(normaliser, "normaliser");
             history = List.copyOf(history);
+            requireNonNull(partial, "partial");
+        }
+
+        /** The epochs completed when it was written. */
+        public int completedEpochs() {
+            return partial.isPresent() ? epoch - 1 : epoch;
         }
     }
 
+    /** What the JSON file of a checkpoint holds. */
+    private record State(List<EpochRecord> history, Optional<Partial> partial) {
+    }
+
     public void write(Checkpoint c) {
+        String base = name(c.epoch(), c.partial().map(Partial::iteration).orElse(0));
         try {
             Path dir = new Path(directory);
             FileSystem fs = dir.getFileSystem(hadoop);
             byte[] zip = ModelArchive.write(c.network(), true, c.normaliser());
-            try (OutputStream out = fs.create(new Path(dir, name(c.epoch(), "zip")), true)) {
+            try (OutputStream out = fs.create(new Path(dir, base + ".zip"), true)) {
                 out.write(zip);
             }
-            try (OutputStream out = fs.create(new Path(dir, name(c.epoch(), "json")), true)) {
-                out.write(JSON.writeValueAsBytes(c.history()));
+            try (OutputStream out = fs.create(new Path(dir, base + ".json"), true)) {
+                out.write(JSON.writeValueAsBytes(new State(c.history(), c.partial())));
+            }
+            if (c.partial().isEmpty()) {
+                for (FileStatus f : fs.listStatus(dir)) {
+                    if (f.getPath().getName().startsWith(base + "-iter-")) {
+                        fs.delete(f.getPath(), false);
+                    }
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write checkpoint " + c.epoch() + " to " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write checkpoint " + base + " to " + directory + ": " + e.getMessage(), e);
         }
     }
 
-    /** The newest complete checkpoint, or empty when there is none. */
+    /** The newest complete checkpoint (after an epoch, or inside a later one), or empty when there is none. */
     public Optional<Checkpoint> latest() {
         try {
             Path dir = new Path(directory);
@@ -80,14 +116,13 @@ public final class Checkpoints {
             if (!fs.exists(dir)) {
                 return Optional.empty();
             }
-            int newest = 0;
-            for (FileStatus f : fs.listStatus(dir)) {
-                Matcher m = STATE.matcher(f.getPath().getName());
-                if (m.matches() && fs.exists(new Path(dir, name(Integer.parseInt(m.group(1)), "zip")))) {
-                    newest = Math.max(newest, Integer.parseInt(m.group(1)));
-                }
-            }
-            return newest == 0 ? Optional.empty() : Optional.of(read(newest));
+            Optional<int[]> newest = java.util.Arrays.stream(fs.listStatus(dir))
+                    .map(f -> STATE.matcher(f.getPath().getName()))
+                    .filter(Matcher::matches)
+                    .map(m -> new int[] {Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))})
+                    .filter(p -> exists(fs, new Path(dir, name(p[0], p[1]) + ".zip")))
+                    .max(Comparator.<int[]>comparingInt(p -> p[1] == 0 ? p[0] : p[0] - 1).thenComparingInt(p -> p[1]));
+            return newest.map(p -> read(p[0], p[1]));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the checkpoints in " + directory + ": " + e.getMessage(), e);
         }
@@ -95,26 +130,39 @@ public final class Checkpoints {
 
     /** The checkpoint written after {@code epoch}. */
     public Checkpoint read(int epoch) {
+        return read(epoch, 0);
+    }
+
+    private Checkpoint read(int epoch, int iteration) {
+        String base = name(epoch, iteration);
         try {
             Path dir = new Path(directory);
             FileSystem fs = dir.getFileSystem(hadoop);
             byte[] bytes;
-            try (InputStream in = fs.open(new Path(dir, name(epoch, "zip")))) {
+            try (InputStream in = fs.open(new Path(dir, base + ".zip"))) {
                 bytes = in.readAllBytes();
             }
             MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), true);
             DataNormalization normaliser = ModelSerializer.restoreNormalizerFromInputStream(new ByteArrayInputStream(bytes));
-            List<EpochRecord> history;
-            try (InputStream in = fs.open(new Path(dir, name(epoch, "json")))) {
-                history = new ArrayList<>(JSON.readValue(in, new TypeReference<List<EpochRecord>>() { }));
+            State state;
+            try (InputStream in = fs.open(new Path(dir, base + ".json"))) {
+                state = JSON.readValue(in, State.class);
             }
-            return new Checkpoint(epoch, network, Optional.ofNullable(normaliser), history);
+            return new Checkpoint(epoch, network, Optional.ofNullable(normaliser), state.history(), state.partial());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read checkpoint " + epoch + " in " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read checkpoint " + base + " in " + directory + ": " + e.getMessage(), e);
         }
     }
 
-    private static String name(int epoch, String extension) {
-        return String.format("epoch-%04d.%s", epoch, extension);
+    private static boolean exists(FileSystem fs, Path path) {
+        try {
+            return fs.exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot check checkpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String name(int epoch, int iteration) {
+        return iteration == 0 ? String.format("epoch-%04d", epoch) : String.format("epoch-%04d-iter-%08d", epoch, iteration);
     }
 }

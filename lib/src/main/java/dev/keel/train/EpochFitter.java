@@ -1,6 +1,7 @@
 package dev.keel.train;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -21,8 +22,14 @@ interface EpochFitter extends AutoCloseable {
     record Fit(double loss, long examples) {
     }
 
-    /** Fits one epoch; {@code seed} orders the epoch's examples, so the same seed gives the same order. */
-    Fit fit(MultiLayerNetwork network, Optional<DataNormalization> normaliser, long seed);
+    /**
+     * Fits one epoch; {@code seed} orders the epoch's examples, so the same seed gives the same order.
+     *
+     * @param from where a checkpoint inside this epoch left it, to go on from there
+     * @param checkpoint takes the epoch's progress whenever the fitter checkpoints inside the epoch
+     */
+    Fit fit(MultiLayerNetwork network, Optional<DataNormalization> normaliser, long seed, Optional<Checkpoints.Partial> from,
+            Consumer<Checkpoints.Partial> checkpoint);
 
     /** Frees what the fitter holds between epochs (exported minibatches); nothing by default. */
     @Override

@@ -114,11 +114,15 @@ public record ModelSpec(
      * @param updater the optimiser and its learning rate
      * @param schedule how the learning rate changes per epoch
      * @param l2 L2 regularisation coefficient, 0 for none
+     * @param checkpointEveryIterations also checkpoint inside an epoch after every this many
+     *     minibatches (one worker); empty checkpoints after every epoch only
      */
-    public record Training(int epochs, int batchSize, long seed, Updater updater, Optional<Schedule> schedule, double l2) {
+    public record Training(int epochs, int batchSize, long seed, Updater updater, Optional<Schedule> schedule, double l2,
+            Optional<Integer> checkpointEveryIterations) {
         public Training {
             requireNonNull(updater, "updater");
             requireNonNull(schedule, "schedule");
+            requireNonNull(checkpointEveryIterations, "checkpointEveryIterations");
         }
     }
 

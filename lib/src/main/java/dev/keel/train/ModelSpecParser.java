@@ -179,7 +179,8 @@ public final class ModelSpecParser {
     }
 
     private static Training training(YamlNode n) {
-        Map<String, YamlNode> f = n.mapping(Set.of("epochs", "batch_size", "seed", "updater", "learning_rate", "schedule", "l2"));
+        Map<String, YamlNode> f = n.mapping(Set.of("epochs", "batch_size", "seed", "updater", "learning_rate", "schedule", "l2",
+                "checkpoint_every_iterations"));
         int epochs = (int) atLeast(n.required(f, "epochs"), 1);
         int batchSize = (int) atLeast(n.required(f, "batch_size"), 1);
         long seed = n.required(f, "seed").integer();
@@ -199,7 +200,8 @@ public final class ModelSpecParser {
             }
             return value;
         }).orElse(0.0);
-        return new Training(epochs, batchSize, seed, new Updater(updater, learningRate), schedule, l2);
+        Optional<Integer> checkpointEvery = YamlNode.optional(f, "checkpoint_every_iterations").map(v -> (int) atLeast(v, 1));
+        return new Training(epochs, batchSize, seed, new Updater(updater, learningRate), schedule, l2, checkpointEvery);
     }
 
     private static EarlyStopping earlyStopping(YamlNode n) {

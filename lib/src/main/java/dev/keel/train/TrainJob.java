@@ -81,6 +81,10 @@ public final class TrainJob {
                         + ": check the run id ('keel audit tail' lists runs), or train without --resume");
             }
         }
+        if (request.workers() > 1 && spec.training().checkpointEveryIterations().isPresent()) {
+            throw new UsageException("Model spec " + spec.file() + " sets training.checkpoint_every_iterations, which only --workers 1 "
+                    + "honours: parameter averaging checkpoints after every epoch; remove it or train with --workers 1");
+        }
         int usable = run.env().spark().sparkContext().defaultParallelism();
         if (request.workers() > usable) {
             run.env().progress().info("warning: --workers " + request.workers() + " but the Spark master "
@@ -90,7 +94,8 @@ public final class TrainJob {
         try (TrainingData train = new TrainingData(reader, trainRef, spec);
                 TrainingData val = new TrainingData(reader, valRef, spec);
                 TrainingData test = new TrainingData(reader, testRef, spec);
-                EpochFitter fitter = request.workers() == 1 ? new LocalFitter(train, spec.training().batchSize())
+                EpochFitter fitter = request.workers() == 1
+                        ? new LocalFitter(train, spec.training().batchSize(), spec.training().checkpointEveryIterations())
                         : new AveragingFitter(run.env().spark().sparkContext(), train, request.workers(), spec.training().batchSize(),
                                 request.averagingFrequency(), checkpoints.directory() + "/minibatches-" + run.id().value())) {
             Trainer.Outcome outcome;

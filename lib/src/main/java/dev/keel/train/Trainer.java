@@ -63,18 +63,20 @@ public final class Trainer {
             net = resume.get().network();
             normaliser = resume.get().normaliser();
             history = new ArrayList<>(resume.get().history());
-            progress.info("resuming after epoch " + resume.get().epoch() + " from " + checkpoints.directory());
+            progress.info(resume.get().partial().map(p -> "resuming epoch " + resume.get().epoch() + " after minibatch " + p.iteration())
+                    .orElse("resuming after epoch " + resume.get().epoch()) + " from " + checkpoints.directory());
         } else {
             net = new MultiLayerNetwork(NetworkFactory.configuration(spec));
             net.init();
             normaliser = train.fitNormaliser();
             history = new ArrayList<>();
         }
-        int start = resume.map(Checkpoint::epoch).orElse(0);
+        int start = resume.map(Checkpoint::completedEpochs).orElse(0);
+        Optional<Checkpoints.Partial> partial = resume.flatMap(Checkpoint::partial);
         Optional<ModelSpec.EarlyStopping> stopping = spec.earlyStopping();
         int best = bestEpoch(history, spec);
         INDArray bestParams = best == 0 ? null
-                : best == start ? net.params().dup() : checkpoints.read(best).network().params().dup();
+                : best == start && partial.isEmpty() ? net.params().dup() : checkpoints.read(best).network().params().dup();
         boolean stoppedBefore = stopping.isPresent() && start > 0 && start - best >= stopping.get().patience();
         if (stoppedBefore) {
             progress.info("the resumed run had already stopped early after epoch " + start + "; nothing left to train");
@@ -83,7 +85,10 @@ public final class Trainer {
             long began = System.nanoTime();
             long epochSeed = spec.training().seed() * 31 + epoch;
             Nd4j.getRandom().setSeed(epochSeed);
-            EpochFitter.Fit fit = fitter.fit(net, normaliser, epochSeed);
+            int current = epoch;
+            List<EpochRecord> completed = List.copyOf(history);
+            EpochFitter.Fit fit = fitter.fit(net, normaliser, epochSeed, epoch == start + 1 ? partial : Optional.empty(),
+                    p -> checkpoints.write(new Checkpoint(current, net, normaliser, completed, Optional.of(p))));
             double trainSeconds = (System.nanoTime() - began) / 1e9;
             ModelMetrics val = ModelEvaluator.evaluate(net, validation.batches(1024), normaliser, spec);
             double seconds = (System.nanoTime() - began) / 1e9;
@@ -97,7 +102,7 @@ public final class Trainer {
                 bestParams = net.params().dup();
             }
             best = newBest;
-            checkpoints.write(new Checkpoint(epoch, net, normaliser, history));
+            checkpoints.write(new Checkpoint(epoch, net, normaliser, history, Optional.empty()));
             if (stopping.isPresent() && epoch - best >= stopping.get().patience()) {
                 progress.info("early stop: validation " + stopping.get().metric() + " has not improved for "
                         + stopping.get().patience() + " epoch(s) since epoch " + best);

@@ -90,6 +90,9 @@ class ModelSpecParserTest {
             ModelSpecException e = assertThrows(ModelSpecException.class, () -> ModelSpecParser.parse("bad.yaml", yaml));
             assertTrue(e.getMessage().startsWith(expected), e.getMessage());
         });
+        ModelSpecException every = assertThrows(ModelSpecException.class, () -> ModelSpecParser.parse("bad.yaml",
+                base.replace("learning_rate: 0.01", "learning_rate: 0.01, checkpoint_every_iterations: 0")));
+        assertEquals("Model spec bad.yaml:10: training.checkpoint_every_iterations: must be at least 1, not 0", every.getMessage());
         String cnn = base.replace("type: mlp", "type: cnn\n  input_shape: [1, 3, 3]");
         ModelSpecException shape = assertThrows(ModelSpecException.class, () -> ModelSpecParser.parse("bad.yaml", cnn));
         assertEquals("Model spec bad.yaml:8: network.input_shape: channels x height x width is 9 but there are 4 features",

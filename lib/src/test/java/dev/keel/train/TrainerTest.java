@@ -108,7 +108,7 @@ class TrainerTest {
                 TrainingData val = new TrainingData(reader, split.ref("val"), spec);
                 TrainingData test = new TrainingData(reader, split.ref("test"), spec)) {
             Checkpoints first = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-a").toString());
-            Trainer.Outcome a = new Trainer(first, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.empty());
+            Trainer.Outcome a = new Trainer(first, progress, new LocalFitter(train, spec.training().batchSize(), Optional.empty())).train(spec, train, val, Optional.empty());
             ModelMetrics metrics = ModelEvaluator.evaluate(a.network(), test.batches(256), a.normaliser(), spec);
             assertEquals(split.statistics().rows().get("test"), metrics.examples());
             assertTrue(metrics.get("accuracy") >= 0.95, "test accuracy " + metrics.values() + "\n" + log);
@@ -128,7 +128,7 @@ class TrainerTest {
             }
 
             Checkpoints second = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-b").toString());
-            Trainer.Outcome b = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.empty());
+            Trainer.Outcome b = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize(), Optional.empty())).train(spec, train, val, Optional.empty());
             assertEquals(a.network().params(), b.network().params(), "one CPU worker and one seed give the same weights");
 
             for (int epoch = 4; epoch <= epochs; epoch++) {
@@ -136,11 +136,42 @@ class TrainerTest {
             }
             Checkpoints.Checkpoint resumeFrom = second.latest().orElseThrow();
             assertEquals(3, resumeFrom.epoch(), "an epoch without its json does not count");
-            Trainer.Outcome resumed = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize())).train(spec, train, val, Optional.of(resumeFrom));
+            Trainer.Outcome resumed = new Trainer(second, progress, new LocalFitter(train, spec.training().batchSize(), Optional.empty())).train(spec, train, val, Optional.of(resumeFrom));
             assertEquals(3, resumed.resumedFrom());
             assertEquals(a.history().size(), resumed.history().size());
             assertEquals(a.bestEpoch(), resumed.bestEpoch());
             assertEquals(a.network().params(), resumed.network().params(), "resuming gives the weights of an uninterrupted run");
+
+            ModelSpec everyTen = ModelSpecParser.parse("every-ten.yaml", Files.readString(Path.of("..", "conf", "models",
+                    "digits-mlp.yaml")).replace("  l2: 0.0001", "  l2: 0.0001\n  checkpoint_every_iterations: 10"));
+            assertEquals(Optional.of(10), everyTen.training().checkpointEveryIterations());
+            Checkpoints third = new Checkpoints(spark.sparkContext().hadoopConfiguration(), dir.resolve("ckpt-c").toString());
+            LocalFitter local = new LocalFitter(train, everyTen.training().batchSize(), Optional.of(10));
+            int[] written = new int[1];
+            EpochFitter killedInEpochThree = (net, normaliser, seed, from, checkpoint) -> local.fit(net, normaliser, seed, from, p -> {
+                checkpoint.accept(p);
+                if (++written[0] == 10) {
+                    throw new IllegalStateException("killed after the 10th checkpoint inside an epoch");
+                }
+            });
+            IllegalStateException killed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new Trainer(third, progress, killedInEpochThree).train(everyTen, train, val, Optional.empty()));
+            assertEquals("killed after the 10th checkpoint inside an epoch", killed.getMessage());
+            Checkpoints.Checkpoint inside = third.latest().orElseThrow();
+            assertEquals(3, inside.epoch(), "4 checkpoints per epoch of 43 minibatches: the 10th is in epoch 3");
+            assertEquals(Optional.of(20), inside.partial().map(Checkpoints.Partial::iteration));
+            assertEquals(2, inside.completedEpochs());
+            try (Stream<Path> files = Files.list(dir.resolve("ckpt-c"))) {
+                assertEquals(List.of("epoch-0003-iter-00000010", "epoch-0003-iter-00000020"), files.map(f -> f.getFileName().toString())
+                        .filter(f -> f.contains("-iter-") && f.endsWith(".json")).map(f -> f.replace(".json", "")).sorted().toList(),
+                        "an epoch's inner checkpoints are removed once it completes");
+            }
+            Trainer.Outcome fromInside = new Trainer(third, progress, local).train(everyTen, train, val, Optional.of(inside));
+            assertEquals(2, fromInside.resumedFrom());
+            assertEquals(a.history().size(), fromInside.history().size());
+            assertEquals(a.history().get(2).loss(), fromInside.history().get(2).loss(), 1e-12, "epoch 3's loss counts its first 20 minibatches");
+            assertEquals(a.network().params(), fromInside.network().params(),
+                    "resuming inside an epoch gives the weights of an uninterrupted run");
         }
 
         ModelSpec quick = ModelSpecParser.parse("quick.yaml", Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
