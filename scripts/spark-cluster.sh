@@ -68,12 +68,15 @@ up() {
     echo "spark-cluster: invalid MEMORY '$memory': give megabytes or gigabytes such as 1500m or 2g" >&2
     exit 2
   }
-  if alive "$STATE/master.pid" && [ "$(alive_workers)" = "$workers" ]; then
-    echo "$MASTER_URL"
-    return 0
-  fi
+  local shape="$workers worker(s) of $cores core(s) and $memory"
   if alive "$STATE/master.pid"; then
-    echo "spark-cluster: a cluster on port $PORT is up with $(alive_workers) worker(s), not $workers: run 'scripts/spark-cluster.sh down' first" >&2
+    local running
+    running=$(cat "$STATE/shape" 2>/dev/null || echo "an unknown shape")
+    if [ "$running" = "$shape" ] && [ "$(alive_workers)" = "$workers" ]; then
+      echo "$MASTER_URL"
+      return 0
+    fi
+    echo "spark-cluster: a cluster on port $PORT is up with $running, not $shape: run 'scripts/spark-cluster.sh down' first" >&2
     exit 2
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
@@ -82,9 +85,10 @@ up() {
   fi
   HOME_DIR=$(spark_home)
   mkdir -p "$STATE"
-  rm -f "$STATE"/*.pid
+  rm -f "$STATE"/*.pid "$STATE/shape"
   export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12 SPARK_DAEMON_JAVA_OPTS="$OPENS" SPARK_LOG_DIR="$STATE"
-  echo "[spark-cluster] master $MASTER_URL (web UI http://127.0.0.1:$UI_PORT), $workers worker(s) of $cores core(s) and $memory" >&2
+  echo "$shape" > "$STATE/shape"
+  echo "[spark-cluster] master $MASTER_URL (web UI http://127.0.0.1:$UI_PORT), $shape" >&2
   start master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port "$UI_PORT"
   for i in $(seq 1 "$workers"); do
     mkdir -p "$STATE/worker-$i"
@@ -133,6 +137,7 @@ down() {
       stopped=true
     fi
   done
+  rm -f "$STATE/shape"
   $stopped || echo "no Spark cluster is running on port $PORT"
 }
 

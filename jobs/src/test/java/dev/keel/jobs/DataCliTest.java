@@ -181,5 +181,17 @@ class DataCliTest {
                 "--split", "digits");
         assertOneLineError(split, 2, "keel: Invalid --split 'digits': expected DATASET@VERSION, e.g. digits@0");
         assertFalse(split.err().contains("starting Spark"), split.err());
+
+        String digits = Path.of("..", "conf", "models", "digits-mlp.yaml").toString();
+        assertOneLineError(keel.run("train", "--spec", digits, "--split", "digits@0", "--workers", "0"), 2,
+                "keel: Invalid --workers 0: give 1 to train in this JVM, or 2 or more to average parameters over Spark executors");
+        assertOneLineError(keel.run("train", "--spec", digits, "--split", "digits@0", "--workers", "2", "--averaging-frequency", "0"), 2,
+                "keel: Invalid --averaging-frequency 0: give the number of minibatches each worker fits between averagings");
+        Path inner = home.resolve("inner.yaml");
+        Files.writeString(inner, Files.readString(Path.of(digits)).replace("  l2: 0.0001", "  l2: 0.0001\n  checkpoint_every_iterations: 5"));
+        CliHarness.Result averaged = keel.run("train", "--spec", inner.toString(), "--split", "digits@0", "--workers", "2");
+        assertOneLineError(averaged, 2, "keel: Model spec " + inner + " sets training.checkpoint_every_iterations, which only --workers 1 "
+                + "honours");
+        assertFalse(averaged.err().contains("starting Spark"), averaged.err());
     }
 }

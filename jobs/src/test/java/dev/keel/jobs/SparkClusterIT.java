@@ -46,6 +46,10 @@ class SparkClusterIT {
             Scripts.Result again = Scripts.run(cluster, "scripts/spark-cluster.sh", "up", "2", "1", "2g");
             assertEquals(0, again.exit(), "up is idempotent: " + again);
             assertEquals(3, pids(state).size(), "still one master and two workers");
+            Scripts.Result other = Scripts.run(cluster, "scripts/spark-cluster.sh", "up", "2", "1", "3g");
+            assertEquals(2, other.exit(), other::toString);
+            assertEquals("spark-cluster: a cluster on port " + port + " is up with 2 worker(s) of 1 core(s) and 2g, not 2 worker(s) of "
+                    + "1 core(s) and 3g: run 'scripts/spark-cluster.sh down' first", other.err().trim());
 
             String sparkHome = Scripts.run(Map.of(), "scripts/spark-home.sh").out().trim();
             Path lake = dir.resolve("lakehouse");

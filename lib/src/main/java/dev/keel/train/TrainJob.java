@@ -81,10 +81,6 @@ public final class TrainJob {
                         + ": check the run id ('keel audit tail' lists runs), or train without --resume");
             }
         }
-        if (request.workers() > 1 && spec.training().checkpointEveryIterations().isPresent()) {
-            throw new UsageException("Model spec " + spec.file() + " sets training.checkpoint_every_iterations, which only --workers 1 "
-                    + "honours: parameter averaging checkpoints after every epoch; remove it or train with --workers 1");
-        }
         int usable = run.env().spark().sparkContext().defaultParallelism();
         if (request.workers() > usable) {
             run.env().progress().info("warning: --workers " + request.workers() + " but the Spark master "

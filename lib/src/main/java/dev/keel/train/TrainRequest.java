@@ -33,6 +33,10 @@ public record TrainRequest(ModelSpec spec, String dataset, long splitVersion, in
             throw new UsageException("Invalid --averaging-frequency " + averagingFrequency
                     + ": give the number of minibatches each worker fits between averagings, 1 or more (default 5)");
         }
+        if (workers > 1 && spec.training().checkpointEveryIterations().isPresent()) {
+            throw new UsageException("Model spec " + spec.file() + " sets training.checkpoint_every_iterations, which only --workers 1 "
+                    + "honours: parameter averaging checkpoints after every epoch; remove it or train with --workers 1");
+        }
     }
 
     /** One worker in this JVM, no resume. */

@@ -95,8 +95,9 @@ public final class Trainer {
             EpochRecord record = new EpochRecord(epoch, fit.loss(), val.values(),
                     trainSeconds > 0 ? fit.examples() / trainSeconds : 0, seconds);
             history.add(record);
-            progress.info(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation %s, %.0f samples/s", epoch,
-                    spec.training().epochs(), record.loss(), ModelMetrics.format(val.values()), record.samplesPerSecond()));
+            progress.info(String.format(Locale.ROOT, "epoch %d/%d (iteration %d): loss %.4f, validation %s, %.0f samples/s", epoch,
+                    spec.training().epochs(), net.getIterationCount(), record.loss(), ModelMetrics.format(val.values()),
+                    record.samplesPerSecond()));
             int newBest = bestEpoch(history, spec);
             if (newBest == epoch) {
                 bestParams = net.params().dup();
