@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import io.delta.kernel.data.MapValue;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.types.StructField;
 
 /**
  * A row read without Spark (through Delta Kernel), with access by column name. Timestamps come
- * back as {@link Instant}s.
+ * back as {@link Instant}s, maps as Java maps in the table's order.
  */
 public final class LakeRow {
     private final Row row;
@@ -25,6 +28,36 @@ public final class LakeRow {
 
     public long getLong(String column) {
         return row.getLong(index(column));
+    }
+
+    public int getInt(String column) {
+        return row.getInt(index(column));
+    }
+
+    /** A map of strings to strings; empty when the column is null. */
+    public Map<String, String> getStringMap(String column) {
+        Map<String, String> map = new LinkedHashMap<>();
+        int i = index(column);
+        if (!row.isNullAt(i)) {
+            MapValue value = row.getMap(i);
+            for (int k = 0; k < value.getSize(); k++) {
+                map.put(value.getKeys().getString(k), value.getValues().isNullAt(k) ? null : value.getValues().getString(k));
+            }
+        }
+        return map;
+    }
+
+    /** A map of strings to doubles; empty when the column is null. */
+    public Map<String, Double> getDoubleMap(String column) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        int i = index(column);
+        if (!row.isNullAt(i)) {
+            MapValue value = row.getMap(i);
+            for (int k = 0; k < value.getSize(); k++) {
+                map.put(value.getKeys().getString(k), value.getValues().isNullAt(k) ? null : value.getValues().getDouble(k));
+            }
+        }
+        return map;
     }
 
     /** The string, or null when the column is null. */

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param earlyStopping stop when the validation metric stops improving
  * @param file where the spec was read from
  * @param sha256 SHA-256 of the spec file's bytes
+ * @param text the spec file's text, kept with the model so that it can be re-read exactly
  */
 public record ModelSpec(
         String name,
@@ -34,7 +35,8 @@ public record ModelSpec(
         Normalisation normalisation,
         Optional<EarlyStopping> earlyStopping,
         String file,
-        String sha256) {
+        String sha256,
+        String text) {
 
     public ModelSpec {
         requireNonNull(name, "name");
@@ -48,6 +50,7 @@ public record ModelSpec(
         requireNonNull(earlyStopping, "earlyStopping");
         requireNonNull(file, "file");
         requireNonNull(sha256, "sha256");
+        requireNonNull(text, "text");
     }
 
     /** What the network predicts. */

@@ -100,7 +100,7 @@ public final class ModelSpecParser {
             throw top.get("early_stopping").error("a regression has no accuracy: stop on metric loss (validation RMSE)");
         }
         return new ModelSpec(name, description, task, label, classes, List.copyOf(features), network, training, normalisation,
-                earlyStopping, document.name(), document.sha256());
+                earlyStopping, document.name(), document.sha256(), document.text());
     }
 
     private static Network network(YamlNode n, Task task, int featureCount) {

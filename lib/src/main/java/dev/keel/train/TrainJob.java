@@ -37,12 +37,15 @@ import dev.keel.train.Checkpoints.Checkpoint;
  * Trains a model spec on a materialised split and registers the result: reads train, val and
  * test only through {@link SplitRef}s of one split table version, trains (checkpointing every
  * epoch under {@code checkpoints/<run id>/}), evaluates the test split, writes
- * {@code models/<name>/<version>/} (the model zip with its normaliser, and {@code manifest.json}
+ * {@code models/<name>/<version>/} (the model zip with its normaliser, the spec's text as
+ * {@code spec.yaml}, and {@code manifest.json}
  * with the SHA-256 of the zip, the spec, the three SplitRefs, seed, code version, backend,
  * workers, history and metrics) and a row in {@code _keel/models}. Audited as {@code model.trained}.
  */
 public final class TrainJob {
     private static final List<String> SPLITS = List.of("train", "val", "test");
+    /** The spec's own text, kept in the model directory: what the model was trained from, byte for byte. */
+    public static final String SPEC_FILE = "spec.yaml";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module())
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -176,7 +179,7 @@ public final class TrainJob {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("model", model.name());
         manifest.put("version", model.version());
-        manifest.put("files", Map.of("model.zip", model.modelSha256()));
+        manifest.put("files", Map.of("model.zip", model.modelSha256(), SPEC_FILE, spec.sha256()));
         manifest.put("spec", spec);
         manifest.put("features", spec.features());
         manifest.put("label", spec.label());
@@ -197,6 +200,9 @@ public final class TrainJob {
             }
             try (OutputStream out = fs.create(new Path(dir, "model.zip"), false)) {
                 out.write(zip);
+            }
+            try (OutputStream out = fs.create(new Path(dir, SPEC_FILE), false)) {
+                out.write(spec.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             try (OutputStream out = fs.create(new Path(dir, "manifest.json"), false)) {
                 out.write(JSON.writeValueAsBytes(manifest));

@@ -18,18 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.keel.demo.DigitsDrop;
-import dev.keel.ingest.IngestJob;
-import dev.keel.ingest.IngestMode;
-import dev.keel.ingest.IngestRequest;
-import dev.keel.quality.ContractParser;
 import dev.keel.run.Progress;
-import dev.keel.split.SplitFractions;
-import dev.keel.split.SplitJob;
 import dev.keel.split.SplitManifest;
 import dev.keel.split.SplitReader;
-import dev.keel.split.SplitRequest;
 import dev.keel.testing.ChildJvm;
+import dev.keel.testing.DigitsLake;
 import dev.keel.testing.SharedSpark;
 import dev.keel.testing.TestRuns;
 
@@ -40,20 +33,10 @@ import dev.keel.testing.TestRuns;
  */
 @ExtendWith(SharedSpark.class)
 class TrainerTest {
-    /** The shipped digits drop ingested into a lake under {@code dir} and split 80/10/10 by label (split version 0). */
-    private static SplitManifest digits(TestRuns runs, SparkSession spark, Path dir) {
-        String drop = dir.resolve("raw").toString();
-        DigitsDrop.shipped().write(spark.sparkContext().hadoopConfiguration(), drop);
-        runs.run("ingest", run -> new IngestJob(run).ingest(new IngestRequest(
-                ContractParser.parse(Path.of("..", "conf", "contracts", "digits.yaml")), List.of(drop), IngestMode.APPEND)));
-        return runs.run("split", run -> new SplitJob(run).split(new SplitRequest("digits", Optional.empty(),
-                SplitFractions.parse("train=0.8,val=0.1,test=0.1"), 7, List.of(), Optional.empty(), Optional.of("label")))).manifest();
-    }
-
     @Test
     void aTrainingJobKilledMidRunAndRequeuedByItsSlurmJobContinuesFromItsLastCheckpoint(SparkSession spark, @TempDir Path dir) throws Exception {
         TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
-        digits(runs, spark, dir);
+        DigitsLake.ingestAndSplit(runs, spark, dir);
         Path spec = dir.resolve("slow.yaml");
         Files.writeString(spec, Files.readString(Path.of("..", "conf", "models", "digits-mlp.yaml"))
                 .replace("epochs: 30", "epochs: 12").replace("early_stopping: { metric: loss, patience: 5 }", ""));
@@ -98,7 +81,7 @@ class TrainerTest {
     @Test
     void theDigitsMlpLearnsDeterministicallyAndResumesWhereItStopped(SparkSession spark, @TempDir Path dir) throws IOException {
         TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
-        SplitManifest split = digits(runs, spark, dir);
+        SplitManifest split = DigitsLake.ingestAndSplit(runs, spark, dir);
         ModelSpec spec = ModelSpecParser.parse(Path.of("..", "conf", "models", "digits-mlp.yaml"));
         SplitReader reader = new SplitReader(runs.env().store(), runs.env().layout());
         StringWriter log = new StringWriter();
@@ -201,7 +184,7 @@ class TrainerTest {
     @Test
     void twoWorkersAveragingParametersOverSparkExecutorsLearnTheDigits(SparkSession spark, @TempDir Path dir) throws IOException {
         TestRuns runs = new TestRuns(spark, dir.resolve("lake"));
-        SplitManifest split = digits(runs, spark, dir);
+        SplitManifest split = DigitsLake.ingestAndSplit(runs, spark, dir);
         ModelSpec spec = ModelSpecParser.parse(Path.of("..", "conf", "models", "digits-mlp.yaml"));
         TrainResult result = runs.run("train", run -> new TrainJob(run).train(
                 new TrainRequest(spec, "digits", split.table().version(), 2, 5, Optional.empty())));
