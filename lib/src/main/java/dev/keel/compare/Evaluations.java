@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,8 @@ public final class Evaluations {
         });
         Row row = RowFactory.create("comparison", c.candidate().name(), c.candidate().version(), c.baseline().name(),
                 c.baseline().version(),
-                c.test().table(), c.test().version(), c.test().split(), "all", c.examples(), new java.util.HashMap<>(c.candidateMetrics()),
-                new java.util.HashMap<>(c.baselineMetrics()), new java.util.HashMap<>(statistics), c.verdict().text(), runId,
+                c.test().table(), c.test().version(), c.test().split(), "all", c.examples(), new HashMap<>(c.candidateMetrics()),
+                new HashMap<>(c.baselineMetrics()), new HashMap<>(statistics), c.verdict().text(), runId,
                 Timestamp.from(at));
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
         store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(runId));

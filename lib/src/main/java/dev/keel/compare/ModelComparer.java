@@ -24,7 +24,7 @@ import dev.keel.train.TrainingData;
 /**
  * {@code keel compare}: a candidate against a baseline on the test split both were tested on (the
  * same table version; anything else is refused). Both models classify every test example, read
- * through its SplitRef; the paired predictions give the metric deltas, McNemar's exact test and
+ * through its SplitRef (once when both read the same feature columns); the paired predictions give the metric deltas, McNemar's exact test and
  * paired bootstrap intervals of the deltas; the verdict is better or worse when McNemar's p is
  * below alpha, else no significant difference. Stored in {@code _keel/evaluations} and audited as
  * {@code model.compared}.
@@ -81,11 +81,10 @@ public final class ModelComparer {
         try (RunContext.Step step = run.step("classifying " + test + " with " + ModelRef.of(c) + " and " + ModelRef.of(b))) {
             TrainedModel.Predictions byCandidate;
             TrainedModel.Predictions byBaseline;
+            boolean sameColumns = candidateModel.spec().features().equals(baselineModel.spec().features());
             try (TrainingData data = new TrainingData(reader, test, candidateModel.spec())) {
                 byCandidate = candidateModel.classify(data);
-            }
-            try (TrainingData data = new TrainingData(reader, test, baselineModel.spec())) {
-                byBaseline = baselineModel.classify(data);
+                byBaseline = sameColumns ? baselineModel.classify(data) : classifyOnItsOwnColumns(reader, test, baselineModel);
             }
             if (!Arrays.equals(byCandidate.actual(), byBaseline.actual())) {
                 throw new IllegalStateException("The test split " + test + " was read in two different orders; cannot pair predictions");
@@ -104,6 +103,12 @@ public final class ModelComparer {
         details.put("verdict", comparison.verdict().text());
         run.audit("model.compared", comparison.candidate().toString(), details);
         return comparison;
+    }
+
+    private static TrainedModel.Predictions classifyOnItsOwnColumns(SplitReader reader, SplitRef test, TrainedModel model) {
+        try (TrainingData data = new TrainingData(reader, test, model.spec())) {
+            return model.classify(data);
+        }
     }
 
     /** The statistics of paired predictions: deltas, intervals, McNemar's test and the verdict. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -110,19 +111,28 @@ public final class Checkpoints {
 
     /** The newest complete checkpoint (after an epoch, or inside a later one), or empty when there is none. */
     public Optional<Checkpoint> latest() {
+        return newest().map(p -> read(p[0], p[1]));
+    }
+
+    /** Whether any complete checkpoint exists; lists the directory without reading a model. */
+    public boolean any() {
+        return newest().isPresent();
+    }
+
+    /** The epoch and iteration (0 for a whole epoch) of the newest complete checkpoint. */
+    private Optional<int[]> newest() {
         try {
             Path dir = new Path(directory);
             FileSystem fs = dir.getFileSystem(hadoop);
             if (!fs.exists(dir)) {
                 return Optional.empty();
             }
-            Optional<int[]> newest = java.util.Arrays.stream(fs.listStatus(dir))
+            return Arrays.stream(fs.listStatus(dir))
                     .map(f -> STATE.matcher(f.getPath().getName()))
                     .filter(Matcher::matches)
                     .map(m -> new int[] {Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))})
                     .filter(p -> exists(fs, new Path(dir, name(p[0], p[1]) + ".zip")))
                     .max(Comparator.<int[]>comparingInt(p -> p[1] == 0 ? p[0] : p[0] - 1).thenComparingInt(p -> p[1]));
-            return newest.map(p -> read(p[0], p[1]));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the checkpoints in " + directory + ": " + e.getMessage(), e);
         }

@@ -146,7 +146,7 @@ public final class TrainJob {
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
         for (RunRecord attempt : run.env().runs().earlierAttempts("train", run.env().slurmJobId().get())) {
             if (!attempt.runId().equals(run.id().value())
-                    && new Checkpoints(hadoop, layout.checkpoints(attempt.runId())).latest().isPresent()) {
+                    && new Checkpoints(hadoop, layout.checkpoints(attempt.runId())).any()) {
                 run.env().progress().info("Slurm job " + run.env().slurmJobId().get() + " was requeued: continuing run "
                         + attempt.runId() + " from its last checkpoint");
                 return Optional.of(attempt.runId());

@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
 
@@ -23,6 +22,7 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import dev.keel.build.Digests;
 import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
+import dev.keel.registry.ModelRef;
 import dev.keel.registry.ModelVersion;
 
 /**
@@ -45,7 +45,7 @@ public record TrainedModel(ModelVersion version, ModelSpec spec, MultiLayerNetwo
      * @throws IntegrityException when the model zip or spec no longer has the recorded SHA-256
      */
     public static TrainedModel load(Configuration hadoop, ModelVersion version) {
-        String ref = version.name() + "@" + version.version();
+        ModelRef ref = ModelRef.of(version);
         try {
             Path dir = new Path(version.artifact());
             FileSystem fs = dir.getFileSystem(hadoop);
@@ -87,31 +87,24 @@ public record TrainedModel(ModelVersion version, ModelSpec spec, MultiLayerNetwo
     /** Classifies every example of {@code data}; a regression model has no classes to predict. */
     public Predictions classify(TrainingData data) {
         if (spec.task() != ModelSpec.Task.CLASSIFICATION) {
-            throw new UsageException("Model " + version.name() + "@" + version.version() + " is a " + version.task()
+            throw new UsageException("Model " + ModelRef.of(version) + " is a " + version.task()
                     + " model: only classifiers have classes to compare");
         }
-        int[] actual = new int[16];
-        int[] predicted = new int[16];
+        int[] actual = new int[Math.toIntExact(data.rowCount())];
+        int[] predicted = new int[actual.length];
         int n = 0;
         Iterator<DataSet> batches = data.batches(1024);
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             normaliser.ifPresent(z -> z.transform(batch));
-            INDArray output = network.output(batch.getFeatures(), false);
-            INDArray guess = output.argMax(1);
+            INDArray guess = network.output(batch.getFeatures(), false).argMax(1);
             INDArray truth = batch.getLabels().argMax(1);
-            int rows = batch.numExamples();
-            if (n + rows > actual.length) {
-                actual = Arrays.copyOf(actual, Math.max(2 * actual.length, n + rows));
-                predicted = Arrays.copyOf(predicted, actual.length);
+            for (int r = 0; r < batch.numExamples(); r++, n++) {
+                actual[n] = truth.getInt(r);
+                predicted[n] = guess.getInt(r);
             }
-            for (int r = 0; r < rows; r++) {
-                actual[n + r] = truth.getInt(r);
-                predicted[n + r] = guess.getInt(r);
-            }
-            n += rows;
         }
-        return new Predictions(Arrays.copyOf(actual, n), Arrays.copyOf(predicted, n));
+        return new Predictions(actual, predicted);
     }
 
     private static byte[] readAll(FileSystem fs, Path file) throws IOException {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
-import org.nd4j.linalg.factory.Nd4j;
 
 import dev.keel.run.Progress;
 import dev.keel.train.Checkpoints.Checkpoint;
@@ -22,9 +21,10 @@ import dev.keel.train.Checkpoints.Checkpoint;
  * spec asks for it. Given a checkpoint, it goes on from the epoch after it with the saved weights,
  * updater state, normaliser and history.
  *
- * <p>Deterministic on one CPU worker: weights start from the spec's seed, and every epoch's order
- * and dropout masks come from the seed and the epoch number (ND4J's random generator is reseeded
- * per epoch), so two runs, or a run and a resumed run, produce the same parameters.
+ * <p>Deterministic on one CPU worker: weights start from the spec's seed, and every epoch's seed
+ * comes from the spec's seed and the epoch number; the fitter orders the epoch's examples and
+ * draws its dropout masks from it, so two runs, or a run and a resumed run, produce the same
+ * parameters.
  */
 public final class Trainer {
     private final Checkpoints checkpoints;
@@ -84,7 +84,6 @@ public final class Trainer {
         for (int epoch = start + 1; !stoppedBefore && epoch <= spec.training().epochs(); epoch++) {
             long began = System.nanoTime();
             long epochSeed = spec.training().seed() * 31 + epoch;
-            Nd4j.getRandom().setSeed(epochSeed);
             int current = epoch;
             List<EpochRecord> completed = List.copyOf(history);
             EpochFitter.Fit fit = fitter.fit(net, normaliser, epochSeed, epoch == start + 1 ? partial : Optional.empty(),
