@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.SparkSession;
 
+import dev.keel.access.Access;
 import dev.keel.build.BuildInfo;
 import dev.keel.config.KeelConfig;
 import dev.keel.lake.LakeLayout;
@@ -60,6 +61,6 @@ final class BenchRuns {
         RunEnvironment env = new RunEnvironment(spark, KeelConfig.of(Map.of("lake.root", lake.toString())),
                 new LakeLayout(lake.toString()), BuildInfo.of(BenchRuns.class), new Actor("bench", "benchmark"), "localhost",
                 Optional.empty(), new Progress(new PrintWriter(new StringWriter()), false), Clock.systemUTC());
-        return RunContext.execute(env, RunId.generate(Instant.now(), new SecureRandom()), kind, List.of("bench"), work);
+        return RunContext.execute(env, RunId.generate(Instant.now(), new SecureRandom()), kind, List.of("bench"), Access.to(kind), work);
     }
 }

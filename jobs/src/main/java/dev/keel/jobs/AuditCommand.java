@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.audit.Anchor;
 import dev.keel.audit.AuditEvent;
 import dev.keel.audit.AuditReader;
@@ -47,14 +49,11 @@ final class AuditCommand extends CommandGroup {
                 throw new UsageException("Empty --subject or --message: a note needs both");
             }
             Cli cli = audit.parent.cli();
-            RunId id = cli.newRunId();
-            RunEnvironment env = cli.environment("audit-note", id);
-            AuditEvent event = RunContext.execute(env, id, "audit-note", cli.arguments(),
-                    run -> run.audit("note", subject, Map.of("message", message)));
+            AuditEvent event = cli.run("audit-note", Access.to(subject, Permissions.AUDIT_NOTE), run -> run.audit("note", subject, Map.of("message", message)));
             if (cli.json()) {
                 cli.printJson(event);
             } else {
-                cli.out().printf("Recorded note #%d on %s by %s (run %s)%n", event.seq(), subject, event.actor(), id);
+                cli.out().printf("Recorded note #%d on %s by %s (run %s)%n", event.seq(), subject, event.actor(), event.runId());
             }
             return 0;
         }
@@ -150,10 +149,8 @@ final class AuditCommand extends CommandGroup {
         @Override
         public Integer call() {
             Cli cli = audit.parent.cli();
-            RunId id = cli.newRunId();
-            RunEnvironment env = cli.environment("audit-anchor", id);
-            Anchor anchor = RunContext.execute(env, id, "audit-anchor", cli.arguments(), run -> {
-                Anchor a = env.audit().anchor(env.actor().name());
+            Anchor anchor = cli.run("audit-anchor", Access.to("audit", Permissions.AUDIT_ANCHOR), run -> {
+                Anchor a = run.env().audit().anchor(run.actor().name());
                 run.audit("audit.anchored", a.location(), Map.of("seq", a.seq(), "hash", a.hash(), "count", a.count()));
                 return a;
             });

@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.keel.access.Access;
 import dev.keel.build.BuildInfo;
+import dev.keel.config.ConfigKeys;
 import dev.keel.config.ConfigLoader;
 import dev.keel.config.KeelConfig;
 import dev.keel.config.LakeConfig;
@@ -29,8 +31,11 @@ import dev.keel.lake.HadoopConf;
 import dev.keel.lake.KernelTables;
 import dev.keel.lake.LakeLayout;
 import dev.keel.lake.SparkSessions;
+import dev.keel.release.ReleasePolicy;
+import dev.keel.release.ReleasePolicyParser;
 import dev.keel.run.Actor;
 import dev.keel.run.Progress;
+import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
 
@@ -151,6 +156,21 @@ public final class Cli {
         KeelConfig c = config();
         return new RunEnvironment(spark(command, id), c, LakeLayout.of(LakeConfig.from(c)), build, actor(), host(),
                 Optional.ofNullable(environment.get("SLURM_JOB_ID")), progress(), Clock.systemUTC());
+    }
+
+    /**
+     * Runs {@code work} as a recorded keel run of {@code kind} with a new run id, once the access
+     * policy grants {@code access} ({@link RunContext#execute}).
+     */
+    public <T> T run(String kind, Access access, Function<RunContext, T> work) {
+        RunId id = newRunId();
+        return RunContext.execute(environment(kind, id), id, kind, arguments, access, work);
+    }
+
+    /** The release policy of the model {@code reference} names ({@code release.dir}/NAME.yaml), or none. */
+    public ReleasePolicy releasePolicy(String reference) {
+        int at = reference.indexOf('@');
+        return ReleasePolicyParser.forModel(Path.of(config().get(ConfigKeys.RELEASE_DIR)), at < 0 ? reference : reference.substring(0, at));
     }
 
     /** Where tables live, from the configuration; no Spark needed. */

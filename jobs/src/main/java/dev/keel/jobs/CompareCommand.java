@@ -3,6 +3,8 @@ package dev.keel.jobs;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.compare.Comparison;
 import dev.keel.compare.ModelComparer;
 import dev.keel.compare.PairedStatistics;
@@ -37,10 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = parent.cli();
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("compare", id);
-        Comparison c = RunContext.execute(env, id, "compare", cli.arguments(),
-                run -> new ModelComparer(run).compare(candidate, baseline, alpha, resamples));
+        Comparison c = cli.run("compare", Access.to(candidate, Permissions.MODEL_EVALUATE), run -> new ModelComparer(run).compare(candidate, baseline, alpha, resamples));
         if (cli.json()) {
             cli.printJson(c);
             return 0;

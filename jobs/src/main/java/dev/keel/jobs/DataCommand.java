@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Row;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.config.ConfigKeys;
 import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
@@ -53,12 +55,6 @@ final class DataCommand extends CommandGroup {
         return new DataHistory(env.store(), env.layout());
     }
 
-    /** Runs audited or recorded work as a keel run. */
-    private <T> T run(String kind, java.util.function.Function<RunContext, T> work) {
-        Cli cli = parent.cli();
-        RunId id = cli.newRunId();
-        return RunContext.execute(cli.environment(kind, id), id, kind, cli.arguments(), work);
-    }
 
     /** {@code keel data history NAME}. */
     @Command(name = "history", mixinStandardHelpOptions = true, description = "Every version of a dataset, newest first, "
@@ -215,7 +211,7 @@ final class DataCommand extends CommandGroup {
         @Override
         public Integer call() {
             Cli cli = data.parent.cli();
-            TableVersion restored = data.run("data-restore", run -> new DataMaintenance(run).restore(dataset, version));
+            TableVersion restored = data.parent.cli().run("data-restore", Access.to(dataset, Permissions.DATA_RESTORE), run -> new DataMaintenance(run).restore(dataset, version));
             if (cli.json()) {
                 cli.printJson(Map.of("dataset", dataset, "restored_version", version, "new_version", restored.version()));
             } else {
@@ -243,7 +239,7 @@ final class DataCommand extends CommandGroup {
         @Override
         public Integer call() {
             Cli cli = data.parent.cli();
-            VacuumResult result = data.run("data-vacuum", run -> new DataMaintenance(run).vacuum(dataset, force));
+            VacuumResult result = data.parent.cli().run("data-vacuum", Access.to(dataset, Permissions.DATA_VACUUM), run -> new DataMaintenance(run).vacuum(dataset, force));
             if (cli.json()) {
                 cli.printJson(result);
                 return 0;
@@ -283,7 +279,7 @@ final class DataCommand extends CommandGroup {
         public Integer call() {
             Cli cli = data.parent.cli();
             double threshold = Double.parseDouble(cli.config().get(ConfigKeys.DRIFT_THRESHOLD));
-            DriftReport report = data.run("data-drift", run -> new DriftAnalysis(run).drift(dataset, from, to, threshold));
+            DriftReport report = data.parent.cli().run("data-drift", Access.to(dataset), run -> new DriftAnalysis(run).drift(dataset, from, to, threshold));
             if (cli.json()) {
                 cli.printJson(report);
             } else {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.audit.Anchor;
 import dev.keel.audit.AuditEvent;
 import dev.keel.audit.AuditVerification;
@@ -69,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
 
         RunId id = cli.newRunId();
         RunEnvironment env = cli.environment("demo", id);
-        AuditEvent note = RunContext.execute(env, id, "demo", cli.arguments(), run -> {
+        AuditEvent note = RunContext.execute(env, id, "demo", cli.arguments(), Access.to("keel-demo", Permissions.AUDIT_NOTE), run -> {
             try (RunContext.Step step = run.step("recording a demo approval note")) {
                 return run.audit("note", "keel-demo", Map.of("message", "Foundation demo: run, audit and anchor"));
             }
@@ -107,15 +109,19 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Writes the digits drop (unchanged files stay untouched) and ingests what is new in it. */
     private static void ingestDrop(Cli cli) {
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("ingest", id);
-        String landing = env.layout().raw("digits");
-        DropManifest drop = DigitsDrop.shipped().write(env.spark().sparkContext().hadoopConfiguration(), landing);
-        cli.out().printf("   raw drop: %d real images in %d files at %s, with %d injected faults (%d rescans)%n",
-                DigitsDrop.shipped().images(), drop.files().size(), landing, drop.faults().size(), drop.expectedDuplicates());
         Contract contract = ContractParser.parse(Path.of(cli.config().get(ConfigKeys.CONTRACTS_DIR)).resolve("digits.yaml"));
-        IngestResult result = RunContext.execute(env, id, "ingest", cli.arguments(),
-                run -> new IngestJob(run).ingest(new IngestRequest(contract, List.of(landing), IngestMode.APPEND)));
+        record Ingested(DropManifest drop, IngestResult result) {
+        }
+        Ingested ingested = cli.run("ingest", Access.to("digits", Permissions.DATA_INGEST), run -> {
+            String landing = run.env().layout().raw("digits");
+            DropManifest written = DigitsDrop.shipped().write(run.env().spark().sparkContext().hadoopConfiguration(), landing);
+            cli.out().printf("   raw drop: %d real images in %d files at %s, with %d injected faults (%d rescans)%n",
+                    DigitsDrop.shipped().images(), written.files().size(), landing, written.faults().size(),
+                    written.expectedDuplicates());
+            return new Ingested(written, new IngestJob(run).ingest(new IngestRequest(contract, List.of(landing), IngestMode.APPEND)));
+        });
+        DropManifest drop = ingested.drop();
+        IngestResult result = ingested.result();
         IngestCommand.print(cli, result, "   ");
         if (!result.unchanged()) {
             if (result.rowsQuarantined() != drop.expectedQuarantined() || result.rowsDuplicate() != drop.expectedDuplicates()) {
@@ -130,11 +136,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Splits the digits 80/10/10, stratified by label, keyed by image id (the contract's primary key). */
     private static SplitManifest splitDigits(Cli cli) {
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("split", id);
         SplitRequest request = new SplitRequest("digits", Optional.empty(), SplitFractions.parse("train=0.8,val=0.1,test=0.1"),
                 SPLIT_SEED, List.of(), Optional.empty(), Optional.of("label"));
-        SplitResult result = RunContext.execute(env, id, "split", cli.arguments(), run -> new SplitJob(run).split(request));
+        SplitResult result = cli.run("split", Access.to("digits", Permissions.DATA_SPLIT), run -> new SplitJob(run).split(request));
         SplitManifest m = result.manifest();
         cli.out().printf("   %s %s%n", result.unchanged() ? "unchanged:" : "wrote", m.table() + " from " + m.source());
         SplitCommand.print(cli, m, "   ");
@@ -144,8 +148,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Trains the digits MLP on the demo split with one worker, unless this spec was already trained on this split. */
     private static void trainDigits(Cli cli, SplitManifest split) {
         ModelSpec spec = ModelSpecParser.parse(Path.of(cli.config().get(ConfigKeys.MODELS_DIR)).resolve("digits-mlp.yaml"));
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("train", id);
+        RunEnvironment env = cli.environment("train", cli.newRunId());
         Optional<Long> before = new ModelVersions(env.store(), env.layout().keel(KeelTable.MODELS))
                 .trainedBefore(spec.name(), spec.sha256(), split.ref("train"));
         if (before.isPresent()) {
@@ -154,8 +157,7 @@ final class DemoCommand implements Callable<Integer> {
                     split.table().version());
             return;
         }
-        TrainResult result = RunContext.execute(env, id, "train", cli.arguments(),
-                run -> new TrainJob(run).train(TrainRequest.local(spec, "digits", split.table().version())));
+        TrainResult result = cli.run("train", Access.to(spec.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> new TrainJob(run).train(TrainRequest.local(spec, "digits", split.table().version())));
         TrainCommand.print(cli, result, "   ");
     }
 }

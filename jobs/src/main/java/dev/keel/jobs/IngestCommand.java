@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.config.ConfigKeys;
 import dev.keel.error.UsageException;
 import dev.keel.ingest.IngestJob;
@@ -58,10 +60,7 @@ final class IngestCommand implements Callable<Integer> {
         if (ingestMode == IngestMode.MERGE && parsed.primaryKey().isEmpty()) {
             throw new UsageException("--mode merge needs a primary_key in contract " + contractFile + ": declare one or use append");
         }
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("ingest", id);
-        IngestResult result = RunContext.execute(env, id, "ingest", cli.arguments(),
-                run -> new IngestJob(run).ingest(new IngestRequest(parsed, sources, ingestMode)));
+        IngestResult result = cli.run("ingest", Access.to(dataset, Permissions.DATA_INGEST), run -> new IngestJob(run).ingest(new IngestRequest(parsed, sources, ingestMode)));
         if (cli.json()) {
             cli.printJson(result);
         } else {

@@ -1,30 +1,62 @@
 package dev.keel.jobs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import dev.keel.lake.LakeLayout.KeelTable;
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
+import dev.keel.registry.AliasChange;
+import dev.keel.registry.ModelAnnotator;
 import dev.keel.registry.ModelCatalog;
+import dev.keel.registry.ModelEntry;
+import dev.keel.registry.ModelQuery;
 import dev.keel.registry.ModelVersion;
+import dev.keel.registry.Registry;
 import dev.keel.train.ModelMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code keel models list|show}: the model registry, read without starting Spark. */
+/** {@code keel models}: the model registry, read without starting Spark; tags, owners and descriptions set on versions. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Registered model versions (_keel/models), read without Spark.",
-        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class})
+        description = "Registered model versions (_keel/models with their aliases and annotations), read without Spark.",
+        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Search.class,
+            ModelsCommand.Tag.class, ModelsCommand.Set.class})
 final class ModelsCommand extends CommandGroup {
     @ParentCommand
     KeelCommand parent;
 
-    private ModelCatalog catalog() {
+    private Registry registry() {
         Cli cli = parent.cli();
-        return new ModelCatalog(cli.kernel(), cli.layout().keel(KeelTable.MODELS));
+        return new ModelCatalog(cli.kernel(), cli.layout()).read();
+    }
+
+    /** Prints {@code entries} as a table, or says there are none with {@code none}. */
+    private static void table(Cli cli, List<ModelEntry> entries, String none) {
+        if (cli.json()) {
+            cli.printJson(entries);
+            return;
+        }
+        if (entries.isEmpty()) {
+            cli.out().println(none);
+            return;
+        }
+        cli.out().printf("%-20s %7s  %-20s %-10s %-28s %7s  %-36s %s%n", "model", "version", "created", "owner", "test split",
+                "workers", "test metrics", "aliases / tags");
+        for (ModelEntry e : entries) {
+            ModelVersion v = e.model();
+            List<String> marks = new ArrayList<>(e.aliases().stream().map(a -> "@" + a).toList());
+            marks.addAll(e.tags());
+            cli.out().printf("%-20s %7d  %-20s %-10s %-28s %7d  %-36s %s%n", v.name(), v.version(),
+                    v.createdAt().toString().substring(0, 19), e.owner(), v.test().table().replaceAll(".*/", "") + "@v"
+                            + v.test().version() + "#" + v.test().split(), v.workers(), ModelMetrics.format(v.metrics()),
+                    String.join(" ", marks));
+        }
     }
 
     /** {@code keel models list}. */
@@ -38,55 +70,146 @@ final class ModelsCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Cli cli = models.parent.cli();
-            List<ModelVersion> versions = models.catalog().all().stream().filter(v -> name == null || v.name().equals(name)).toList();
-            if (cli.json()) {
-                cli.printJson(versions);
-                return 0;
-            }
-            if (versions.isEmpty()) {
-                cli.out().println(name == null ? "No model is registered yet (keel train registers one)"
-                        : "No version of model '" + name + "' is registered");
-                return 0;
-            }
-            cli.out().printf("%-20s %7s  %-20s %-10s %-28s %7s  %s%n", "model", "version", "created", "owner", "test split", "workers",
-                    "test metrics");
-            for (ModelVersion v : versions) {
-                cli.out().printf("%-20s %7d  %-20s %-10s %-28s %7d  %s%n", v.name(), v.version(),
-                        v.createdAt().toString().substring(0, 19), v.owner(), v.test().table().replaceAll(".*/", "") + "@v"
-                                + v.test().version() + "#" + v.test().split(), v.workers(), ModelMetrics.format(v.metrics()));
-            }
+            List<ModelEntry> entries = models.registry().entries().stream().filter(e -> name == null || e.model().name().equals(name))
+                    .toList();
+            table(models.parent.cli(), entries, name == null ? "No model is registered yet (keel train registers one)"
+                    : "No version of model '" + name + "' is registered");
+            return 0;
+        }
+    }
+
+    /** {@code keel models search}. */
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Versions matching every criterion given: name, tag, owner, dataset, alias, test-metric conditions.")
+    static final class Search implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Option(names = "--name", paramLabel = "PATTERN", description = "Model name; * matches any characters.")
+        String name;
+
+        @Option(names = "--tag", paramLabel = "TAG", description = "A tag the version carries.")
+        String tag;
+
+        @Option(names = "--owner", paramLabel = "WHO", description = "The version's owner or accountable person.")
+        String owner;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "The dataset its splits were cut from.")
+        String dataset;
+
+        @Option(names = "--alias", paramLabel = "ALIAS", description = "An alias pointing at it, e.g. champion.")
+        String alias;
+
+        @Parameters(paramLabel = "METRIC_CONDITION", arity = "0..*", description = "Test-metric conditions, e.g. 'accuracy>0.95'.")
+        List<String> conditions = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            ModelQuery query = new ModelQuery(Optional.ofNullable(name), Optional.ofNullable(tag), Optional.ofNullable(owner),
+                    Optional.ofNullable(dataset), Optional.ofNullable(alias),
+                    conditions.stream().map(ModelQuery.MetricFilter::parse).toList());
+            table(models.parent.cli(), models.registry().entries().stream().filter(query::matches).toList(),
+                    "No registered version matches");
             return 0;
         }
     }
 
     /** {@code keel models show}. */
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "One version: artifact and checksum, spec, hyper-parameters, the three splits it saw, test metrics, run.")
+            description = "One version: artifact and checksum, spec, splits, metrics, run, owner, tags and alias history.")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         ModelsCommand models;
 
-        @Parameters(paramLabel = "MODEL", description = "NAME@VERSION, NAME@latest or NAME (the latest), e.g. digits-mlp@1.")
+        @Parameters(paramLabel = "MODEL", description = "NAME@VERSION, NAME@ALIAS, NAME@latest or NAME (the latest), e.g. digits-mlp@1.")
         String reference;
 
         @Override
         public Integer call() {
             Cli cli = models.parent.cli();
-            ModelVersion v = models.catalog().resolve(reference);
+            Registry registry = models.registry();
+            ModelEntry e = registry.entry(registry.resolve(reference));
+            ModelVersion v = e.model();
             if (cli.json()) {
-                cli.printJson(v);
+                cli.printJson(e);
                 return 0;
             }
             cli.out().printf("%s@%d (%s), registered %s by %s%n", v.name(), v.version(), v.task(), v.createdAt(), v.owner());
+            e.description().ifPresent(d -> cli.out().printf("  about       %s%n", d));
+            cli.out().printf("  owner       %s%s%n", e.owner(), e.accountable().map(a -> ", accountable: " + a).orElse(""));
+            cli.out().printf("  aliases     %s%n  tags        %s%n", e.aliases().isEmpty() ? "-" : String.join(", ", e.aliases()),
+                    e.tags().isEmpty() ? "-" : String.join(", ", e.tags()));
             cli.out().printf("  artifact    %s%n  sha256      %s%n", v.artifact(), v.modelSha256());
             cli.out().printf("  spec        %s (sha256 %s), seed %d%n", v.specFile(), v.specSha256(), v.seed());
             cli.out().printf("  trained on  %s%n  validated   %s%n  tested on   %s%n", v.train(), v.validation(), v.test());
             cli.out().printf("  test        %s%n", ModelMetrics.format(v.metrics()));
             Map<String, String> hyper = new TreeMap<>(v.hyperParameters());
-            cli.out().printf("  training    %s%n", String.join(", ", hyper.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            cli.out().printf("  training    %s%n", String.join(", ", hyper.entrySet().stream().map(h -> h.getKey() + "=" + h.getValue())
                     .toList()));
             cli.out().printf("  backend     %s, %d worker(s), run %s%n", v.backend(), v.workers(), v.runId());
+            List<AliasChange> moves = registry.aliasChanges().stream()
+                    .filter(c -> c.name().equals(v.name()) && (c.version() == v.version()
+                            || c.previousVersion().filter(p -> p == v.version()).isPresent())).toList();
+            for (AliasChange c : moves) {
+                cli.out().printf("  alias       %s %s %s -> %d by %s%s: %s%n", c.createdAt().toString().substring(0, 19),
+                        c.action().name().toLowerCase(java.util.Locale.ROOT), c.alias(), c.version(), c.actor(),
+                        c.forced() ? " (forced)" : "", c.reason());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code keel models tag}. */
+    @Command(name = "tag", mixinStandardHelpOptions = true, description = "Add or remove tags of a version (audited).")
+    static final class Tag implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "MODEL", description = "The version, e.g. digits-mlp@2.")
+        String reference;
+
+        @Option(names = "--add", paramLabel = "TAG", description = "A tag to add; repeatable.")
+        List<String> add = new ArrayList<>();
+
+        @Option(names = "--remove", paramLabel = "TAG", description = "A tag to remove; repeatable.")
+        List<String> remove = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Cli cli = models.parent.cli();
+            ModelEntry e = cli.run("model-tag", Access.to(reference, Permissions.MODEL_TAG),
+                    run -> new ModelAnnotator(run).tag(reference, add, remove));
+            cli.out().printf("%s tags: %s%n", e.ref(), e.tags().isEmpty() ? "-" : String.join(", ", e.tags()));
+            return 0;
+        }
+    }
+
+    /** {@code keel models set}. */
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Set the owner, accountable person or description of a version (audited).")
+    static final class Set implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "MODEL", description = "The version, e.g. digits-mlp@2.")
+        String reference;
+
+        @Option(names = "--owner", paramLabel = "WHO", description = "Who owns the version (defaults to who trained it).")
+        String owner;
+
+        @Option(names = "--accountable", paramLabel = "WHO", description = "Who is accountable for its use.")
+        String accountable;
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "What it is for.")
+        String description;
+
+        @Override
+        public Integer call() {
+            Cli cli = models.parent.cli();
+            ModelEntry e = cli.run("model-set", Access.to(reference, Permissions.MODEL_TAG),
+                    run -> new ModelAnnotator(run).describe(reference, Optional.ofNullable(owner), Optional.ofNullable(accountable),
+                            Optional.ofNullable(description)));
+            cli.out().printf("%s owner %s%s%n", e.ref(), e.owner(), e.accountable().map(a -> ", accountable " + a).orElse(""));
             return 0;
         }
     }

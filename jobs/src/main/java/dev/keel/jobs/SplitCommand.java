@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.error.ExitCode;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
@@ -70,9 +72,7 @@ final class SplitCommand implements Callable<Integer> {
         Cli cli = parent.cli();
         SplitRequest request = new SplitRequest(dataset, Optional.ofNullable(version), SplitFractions.parse(fractions), seed, keys,
                 Optional.ofNullable(group), Optional.ofNullable(stratify));
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("split", id);
-        SplitResult result = RunContext.execute(env, id, "split", cli.arguments(), run -> new SplitJob(run).split(request));
+        SplitResult result = cli.run("split", Access.to(dataset, Permissions.DATA_SPLIT), run -> new SplitJob(run).split(request));
         if (cli.json()) {
             cli.printJson(result);
             return 0;

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.error.UsageException;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
@@ -61,9 +63,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainRequest request = new TrainRequest(parsed, m.group(1), Long.parseLong(m.group(2)), workers, averagingFrequency,
                 Optional.ofNullable(resume));
-        RunId id = cli.newRunId();
-        RunEnvironment env = cli.environment("train", id);
-        TrainResult result = RunContext.execute(env, id, "train", cli.arguments(), run -> new TrainJob(run).train(request));
+        TrainResult result = cli.run("train", Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> new TrainJob(run).train(request));
         if (cli.json()) {
             cli.printJson(result);
             return 0;

@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,11 +20,16 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.KernelTables;
+import dev.keel.lake.LakeRow;
 import dev.keel.lake.WriteOptions;
+import dev.keel.registry.ModelRef;
+import dev.keel.split.SplitRef;
 
 /**
  * {@code _keel/evaluations}: one row per model version x data version x slice with its metrics;
- * a comparison's row also names the baseline and carries its statistics and verdict.
+ * a comparison's row also names the baseline and carries its statistics and verdict; a gate's row
+ * carries the measured values, the thresholds and passed or failed.
  */
 public final class Evaluations {
     public static final StructType SCHEMA = new StructType()
@@ -49,6 +58,20 @@ public final class Evaluations {
         this.path = requireNonNull(path, "path");
     }
 
+    public void append(List<EvaluationRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Row> out = rows.stream().map(r -> RowFactory.create(r.kind(), r.model().name(), r.model().version(),
+                r.baseline().map(ModelRef::name).orElse(null), r.baseline().map(ModelRef::version).orElse(null), r.data().table(),
+                r.data().version(), r.data().split(), r.slice(), r.examples(), new HashMap<>(r.metrics()),
+                r.baseline().isPresent() || !r.baselineMetrics().isEmpty() ? new HashMap<>(r.baselineMetrics()) : null,
+                r.statistics().isEmpty() ? null : new HashMap<>(r.statistics()), r.verdict().orElse(null), r.runId(),
+                Timestamp.from(r.createdAt()))).toList();
+        store.ensureTable(path, SCHEMA, List.of(), Map.of());
+        store.append(path, store.spark().createDataFrame(out, SCHEMA), WriteOptions.forRun(rows.get(0).runId()));
+    }
+
     /** Appends a comparison over all test examples (slice {@code all}). */
     public void record(Comparison c, String runId, Instant at) {
         Map<String, Double> statistics = new LinkedHashMap<>();
@@ -61,12 +84,29 @@ public final class Evaluations {
             statistics.put(metric + "_delta_low", interval.low());
             statistics.put(metric + "_delta_high", interval.high());
         });
-        Row row = RowFactory.create("comparison", c.candidate().name(), c.candidate().version(), c.baseline().name(),
-                c.baseline().version(),
-                c.test().table(), c.test().version(), c.test().split(), "all", c.examples(), new HashMap<>(c.candidateMetrics()),
-                new HashMap<>(c.baselineMetrics()), new HashMap<>(statistics), c.verdict().text(), runId,
-                Timestamp.from(at));
-        store.ensureTable(path, SCHEMA, List.of(), Map.of());
-        store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(runId));
+        append(List.of(new EvaluationRow("comparison", c.candidate(), Optional.of(c.baseline()), c.test(), "all", c.examples(),
+                c.candidateMetrics(), c.baselineMetrics(), statistics, Optional.of(c.verdict().text()), runId, at)));
+    }
+
+    /** Every row of {@code kind} about {@code model}'s versions, oldest first, read without Spark. */
+    public static List<EvaluationRow> read(KernelTables kernel, String path, String kind, String model) {
+        List<EvaluationRow> rows = new ArrayList<>();
+        kernel.scan(path, Arrays.asList(SCHEMA.fieldNames()), Optional.empty(), r -> {
+            if (r.getString("kind").equals(kind) && r.getString("model_name").equals(model)) {
+                rows.add(row(r));
+            }
+        });
+        rows.sort(Comparator.comparing(EvaluationRow::createdAt));
+        return rows;
+    }
+
+    private static EvaluationRow row(LakeRow r) {
+        Optional<ModelRef> baseline = r.isNull("baseline_name") ? Optional.empty()
+                : Optional.of(new ModelRef(r.getString("baseline_name"), r.getLong("baseline_version")));
+        return new EvaluationRow(r.getString("kind"), new ModelRef(r.getString("model_name"), r.getLong("model_version")), baseline,
+                new SplitRef(r.getString("data_table"), r.getLong("data_version"), r.getString("data_split")), r.getString("slice"),
+                r.getLong("examples"), r.getDoubleMap("metrics"), r.getDoubleMap("baseline_metrics"), r.getDoubleMap("statistics"),
+                r.isNull("verdict") ? Optional.empty() : Optional.of(r.getString("verdict")), r.getString("run_id"),
+                r.getInstant("created_at"));
     }
 }

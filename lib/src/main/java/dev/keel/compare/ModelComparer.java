@@ -13,6 +13,7 @@ import dev.keel.error.UsageException;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.TableVersion;
 import dev.keel.registry.ModelCatalog;
+import dev.keel.registry.Registry;
 import dev.keel.registry.ModelRef;
 import dev.keel.registry.ModelVersion;
 import dev.keel.run.RunContext;
@@ -54,18 +55,25 @@ public final class ModelComparer {
             throw new UsageException("Invalid --resamples " + resamples + ": give at least 100 bootstrap samples (default "
                     + DEFAULT_RESAMPLES + ")");
         }
-        ModelCatalog catalog = new ModelCatalog(run.env().store().kernel(), run.env().layout().keel(KeelTable.MODELS));
+        Registry catalog = new ModelCatalog(run.env().store().kernel(), run.env().layout()).read();
         ModelVersion c = catalog.resolve(candidate);
         ModelVersion b = catalog.resolve(baseline);
         if (c.name().equals(b.name()) && c.version() == b.version()) {
             throw new UsageException("Cannot compare " + ModelRef.of(c) + " with itself: name a different baseline");
         }
-        SplitRef test = c.test();
-        if (!test.equals(b.test())) {
+        if (!c.test().equals(b.test())) {
             throw new UsageException("Cannot compare " + ModelRef.of(c) + " with " + ModelRef.of(b) + ": they were tested on different "
-                    + "data (" + test + " and " + b.test() + "); a fair comparison needs one test split version, so train or "
+                    + "data (" + c.test() + " and " + b.test() + "); a fair comparison needs one test split version, so train or "
                     + "evaluate both on the same split version");
         }
+        return compareOn(c, b, c.test(), alpha, resamples);
+    }
+
+    /**
+     * Compares two versions on {@code test}, whichever split each was tested on: what a gate does to
+     * hold a new candidate against a champion tested on an older split version.
+     */
+    public Comparison compareOn(ModelVersion c, ModelVersion b, SplitRef test, double alpha, int resamples) {
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
         TrainedModel candidateModel = TrainedModel.load(hadoop, c);
         TrainedModel baselineModel = TrainedModel.load(hadoop, b);

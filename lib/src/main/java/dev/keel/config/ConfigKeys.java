@@ -72,6 +72,11 @@ public final class ConfigKeys {
             ValueType.location("file", "s3a", "hdfs"), "${lake.root}/_keel/audit_anchors",
             "Where 'keel audit anchor' writes head hashes; put it outside the reach of whoever can write the lake.");
 
+    public static final ConfigKey ACCESS_POLICY = ConfigKey.of("access.policy", ValueType.text(), null,
+            "Access policy file (roles, users, groups; see conf/access-policy.yaml); unset means every action is allowed.");
+    public static final ConfigKey RELEASE_DIR = ConfigKey.of("release.dir", ValueType.text(), "conf/release",
+            "Where each model's release policy lives (conf/release/<model>.yaml: evaluation slices, gates, golden set).");
+
     /** Every declared key, secrets' {@code .file} companions included. */
     public static final List<ConfigKey> ALL = withSecretFiles(List.of(
             KEEL_HOME, KEEL_ENV, LAKE_ROOT, SPARK_MASTER,
@@ -79,7 +84,7 @@ public final class ConfigKeys {
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
             CONTRACTS_DIR, MODELS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
-            AUDIT_ANCHOR_DIR));
+            AUDIT_ANCHOR_DIR, ACCESS_POLICY, RELEASE_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */
     public static final Set<String> PREFIXES = ALL.stream()

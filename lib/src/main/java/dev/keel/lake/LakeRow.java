@@ -30,6 +30,10 @@ public final class LakeRow {
         return row.getLong(index(column));
     }
 
+    public boolean getBoolean(String column) {
+        return row.getBoolean(index(column));
+    }
+
     public int getInt(String column) {
         return row.getInt(index(column));
     }

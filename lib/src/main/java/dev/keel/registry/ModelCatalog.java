@@ -4,82 +4,51 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-import dev.keel.error.UsageException;
 import dev.keel.lake.KernelTables;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.LakeRow;
 import dev.keel.split.SplitRef;
 
 /**
- * The registered model versions of {@code _keel/models}, read without Spark (Delta Kernel), so
- * that catalog commands answer in a second or two; and references to them: {@code NAME@VERSION},
- * {@code NAME@latest}, or {@code NAME} alone for the latest.
+ * Reads the registry ({@code _keel/models}, {@code _keel/model_aliases},
+ * {@code _keel/model_annotations}) without Spark (Delta Kernel), so that catalog commands answer
+ * in a second or two.
  */
 public final class ModelCatalog {
-    private static final Pattern REFERENCE = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z0-9_-]+))?");
-
     private final KernelTables kernel;
-    private final String path;
+    private final LakeLayout layout;
 
-    public ModelCatalog(KernelTables kernel, String path) {
+    public ModelCatalog(KernelTables kernel, LakeLayout layout) {
         this.kernel = requireNonNull(kernel, "kernel");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
     }
 
-    /** Every registered version, by name and then version. */
-    public List<ModelVersion> all() {
+    /** The registry as it is now: one read of each table. */
+    public Registry read() {
         List<ModelVersion> versions = new ArrayList<>();
-        kernel.scan(path, Arrays.asList(ModelVersions.SCHEMA.fieldNames()), Optional.empty(), row -> versions.add(fromRow(row)));
-        versions.sort(Comparator.comparing(ModelVersion::name).thenComparingLong(ModelVersion::version));
-        return versions;
+        kernel.scan(layout.keel(KeelTable.MODELS), Arrays.asList(ModelVersions.SCHEMA.fieldNames()), Optional.empty(),
+                row -> versions.add(version(row)));
+        List<AliasChange> changes = new ArrayList<>();
+        kernel.scan(layout.keel(KeelTable.MODEL_ALIASES), Arrays.asList(ModelAliases.SCHEMA.fieldNames()), Optional.empty(),
+                row -> changes.add(aliasChange(row)));
+        List<Annotation> annotations = new ArrayList<>();
+        kernel.scan(layout.keel(KeelTable.MODEL_ANNOTATIONS), Arrays.asList(ModelAnnotations.SCHEMA.fieldNames()), Optional.empty(),
+                row -> annotations.add(annotation(row)));
+        annotations.sort(java.util.Comparator.comparing(Annotation::createdAt));
+        return new Registry(layout.keel(KeelTable.MODELS), versions, changes, annotations);
     }
 
-    /**
-     * The version a reference names.
-     *
-     * @throws UsageException for a malformed or unknown reference, listing the models and versions there are
-     */
+    /** The version a reference names ({@link Registry#resolve}). */
     public ModelVersion resolve(String reference) {
-        Matcher m = REFERENCE.matcher(requireNonNull(reference, "reference"));
-        if (!m.matches()) {
-            throw new UsageException("Invalid model reference '" + reference + "': expected NAME, NAME@VERSION or NAME@latest, "
-                    + "e.g. digits-mlp@1");
-        }
-        String name = m.group(1);
-        String at = m.group(2) == null ? "latest" : m.group(2);
-        List<ModelVersion> all = all();
-        List<ModelVersion> named = all.stream().filter(v -> v.name().equals(name)).toList();
-        if (named.isEmpty()) {
-            throw new UsageException("Unknown model '" + name + "' in " + path + ": " + (all.isEmpty()
-                    ? "no model is registered yet (keel train registers one)" : "registered are " + summary(all)));
-        }
-        if (at.equals("latest")) {
-            return named.get(named.size() - 1);
-        }
-        if (!at.matches("\\d+")) {
-            throw new UsageException("Unknown version '" + at + "' of model " + name + ": give a version number or latest; "
-                    + name + " has " + summary(named) + " (aliases such as champion come with promotion, not built yet)");
-        }
-        long version = Long.parseLong(at);
-        return named.stream().filter(v -> v.version() == version).findFirst().orElseThrow(() -> new UsageException(
-                "Unknown version " + version + " of model " + name + ": it has " + summary(named)));
+        return read().resolve(reference);
     }
 
-    /** {@code name versions 1, 2, 3} for each model, separated by semicolons. */
-    private static String summary(List<ModelVersion> versions) {
-        return versions.stream().collect(Collectors.groupingBy(ModelVersion::name, TreeMap::new,
-                Collectors.mapping(v -> Long.toString(v.version()), Collectors.joining(", "))))
-                .entrySet().stream().map(e -> e.getKey() + " versions " + e.getValue()).collect(Collectors.joining("; "));
-    }
-
-    private static ModelVersion fromRow(LakeRow r) {
+    private static ModelVersion version(LakeRow r) {
         return new ModelVersion(r.getString("name"), r.getLong("version"), r.getString("artifact_uri"), r.getString("model_sha256"),
                 r.getString("spec_file"), r.getString("spec_sha256"), r.getString("task"), r.getStringMap("hyper_parameters"),
                 r.getLong("seed"), ref(r, "train"), ref(r, "val"), ref(r, "test"), r.getDoubleMap("metrics"), r.getString("backend"),
@@ -88,5 +57,19 @@ public final class ModelCatalog {
 
     private static SplitRef ref(LakeRow r, String prefix) {
         return new SplitRef(r.getString(prefix + "_table"), r.getLong(prefix + "_version"), r.getString(prefix + "_split"));
+    }
+
+    private static AliasChange aliasChange(LakeRow r) {
+        return new AliasChange(r.getString("name"), r.getString("alias"), r.getLong("change"),
+                AliasChange.Action.valueOf(r.getString("action").toUpperCase(Locale.ROOT)), r.getLong("version"),
+                r.isNull("previous_version") ? Optional.empty() : Optional.of(r.getLong("previous_version")), r.getBoolean("forced"),
+                r.getString("reason"), r.getString("actor"), r.getString("policy_sha256"), r.getString("run_id"),
+                r.getInstant("created_at"));
+    }
+
+    private static Annotation annotation(LakeRow r) {
+        return new Annotation(r.getString("name"), r.getLong("version"),
+                Annotation.Field.valueOf(r.getString("field").toUpperCase(Locale.ROOT)), r.getString("value"), r.getBoolean("removed"),
+                r.getString("actor"), r.getString("run_id"), r.getInstant("created_at"));
     }
 }

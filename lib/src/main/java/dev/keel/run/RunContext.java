@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.keel.access.Access;
+import dev.keel.access.AccessDeniedException;
+import dev.keel.access.AccessPolicy;
+import dev.keel.access.Decision;
 import dev.keel.audit.AuditDraft;
 import dev.keel.audit.AuditEvent;
 import dev.keel.audit.AuditTrail;
@@ -38,13 +42,15 @@ public final class RunContext {
 
     /**
      * Runs {@code work} as the recorded run {@code id} of {@code kind}. The run ends SUCCEEDED when {@code work}
-     * returns and FAILED when it throws; the exception is rethrown unchanged.
+     * returns and FAILED when it throws; the exception is rethrown unchanged. Before anything is recorded, the
+     * access policy must grant the actor every permission in {@code access}; a denial is audited
+     * ({@code access.denied}) and thrown as {@link AccessDeniedException}, with no run started.
      *
      * @param command the command's arguments, recorded as given (never pass secrets)
      */
-    public static <T> T execute(RunEnvironment env, RunId id, String kind, List<String> command,
+    public static <T> T execute(RunEnvironment env, RunId id, String kind, List<String> command, Access access,
             Function<RunContext, T> work) {
-        RunContext run = start(env, id, kind, command);
+        RunContext run = start(env, id, kind, command, access);
         T result;
         try {
             result = work.apply(run);
@@ -60,8 +66,14 @@ public final class RunContext {
         return result;
     }
 
-    private static RunContext start(RunEnvironment env, RunId id, String kind, List<String> command) {
+    private static RunContext start(RunEnvironment env, RunId id, String kind, List<String> command, Access access) {
         requireNonNull(kind, "kind");
+        AccessPolicy policy = env.accessPolicy();
+        List<Decision> decisions = access.permissions().stream().map(p -> policy.decide(env.actor().name(), p)).toList();
+        List<Decision> denied = decisions.stream().filter(d -> !d.allowed()).toList();
+        if (!denied.isEmpty()) {
+            throw deny(env, id, kind, command, access, policy, denied);
+        }
         Instant now = env.clock().instant();
         RunRecord record = new RunRecord(id.value(), kind, RunStatus.RUNNING, env.actor().name(), env.host(),
                 env.build().version(), env.build().shortCommit(), env.build().codeSha256(), env.config().hash(),
@@ -78,8 +90,29 @@ public final class RunContext {
         details.put("code", env.build().shortCommit());
         details.put("config_hash", record.configHash());
         env.slurmJobId().ifPresent(j -> details.put("slurm_job_id", j));
+        details.put("access", decisions.stream().map(Decision::details).toList());
+        details.put("policy_sha256", policy.sha256());
         run.audit("run.started", kind, details);
         return run;
+    }
+
+    private static AccessDeniedException deny(RunEnvironment env, RunId id, String kind, List<String> command, Access access,
+            AccessPolicy policy, List<Decision> denied) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", kind);
+        details.put("command", command);
+        details.put("host", env.host());
+        details.put("denied", denied.stream().map(Decision::details).toList());
+        details.put("policy_sha256", policy.sha256());
+        env.audit().record(AuditDraft.of(env.actor().name(), "access.denied", access.subject(), id.value(), details));
+        Decision first = denied.get(0);
+        List<String> granting = policy.rolesGranting(first.permission());
+        return new AccessDeniedException("Access denied: " + env.actor().name() + " (roles: "
+                + (first.roles().isEmpty() ? "none" : String.join(", ", first.roles())) + ") lacks "
+                + denied.stream().map(Decision::permission).collect(java.util.stream.Collectors.joining(", ")) + " for "
+                + access.subject() + " under " + policy.file() + ": " + (granting.isEmpty()
+                        ? "no role grants it; an administrator must add it to the policy"
+                        : "ask for role " + String.join(" or ", granting) + "; the denial is audited"));
     }
 
     public RunId id() {

@@ -2,15 +2,19 @@ package dev.keel.run;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
 import org.apache.spark.sql.SparkSession;
 
+import dev.keel.access.AccessPolicy;
+import dev.keel.access.AccessPolicyParser;
 import dev.keel.audit.AnchorStore;
 import dev.keel.audit.AuditTrail;
 import dev.keel.build.BuildInfo;
 import dev.keel.config.AuditConfig;
+import dev.keel.config.ConfigKeys;
 import dev.keel.config.KeelConfig;
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.LakeLayout;
@@ -51,6 +55,12 @@ public record RunEnvironment(
         requireNonNull(slurmJobId, "slurmJobId");
         requireNonNull(progress, "progress");
         requireNonNull(clock, "clock");
+    }
+
+    /** The access policy {@code access.policy} names, read now; {@link AccessPolicy#OPEN} when none is configured. */
+    public AccessPolicy accessPolicy() {
+        return config.find(ConfigKeys.ACCESS_POLICY).filter(p -> !p.isBlank())
+                .map(p -> AccessPolicyParser.parse(Path.of(p))).orElse(AccessPolicy.OPEN);
     }
 
     public DeltaStore store() {

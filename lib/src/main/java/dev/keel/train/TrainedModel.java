@@ -86,25 +86,30 @@ public record TrainedModel(ModelVersion version, ModelSpec spec, MultiLayerNetwo
 
     /** Classifies every example of {@code data}; a regression model has no classes to predict. */
     public Predictions classify(TrainingData data) {
-        if (spec.task() != ModelSpec.Task.CLASSIFICATION) {
-            throw new UsageException("Model " + ModelRef.of(version) + " is a " + version.task()
-                    + " model: only classifiers have classes to compare");
-        }
         int[] actual = new int[Math.toIntExact(data.rowCount())];
         int[] predicted = new int[actual.length];
         int n = 0;
         Iterator<DataSet> batches = data.batches(1024);
         while (batches.hasNext()) {
             DataSet batch = batches.next();
-            normaliser.ifPresent(z -> z.transform(batch));
-            INDArray guess = network.output(batch.getFeatures(), false).argMax(1);
+            int[] guess = classify(batch.getFeatures());
             INDArray truth = batch.getLabels().argMax(1);
             for (int r = 0; r < batch.numExamples(); r++, n++) {
                 actual[n] = truth.getInt(r);
-                predicted[n] = guess.getInt(r);
+                predicted[n] = guess[r];
             }
         }
         return new Predictions(actual, predicted);
+    }
+
+    /** The predicted class of each row of raw (not yet normalised) features, one row per example. */
+    public int[] classify(INDArray features) {
+        if (spec.task() != ModelSpec.Task.CLASSIFICATION) {
+            throw new UsageException("Model " + ModelRef.of(version) + " is a " + version.task() + " model: it predicts no classes");
+        }
+        INDArray x = features.dup();
+        normaliser.ifPresent(z -> z.transform(x));
+        return network.output(x, false).argMax(1).toIntVector();
     }
 
     private static byte[] readAll(FileSystem fs, Path file) throws IOException {

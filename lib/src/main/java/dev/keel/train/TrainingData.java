@@ -43,10 +43,20 @@ public final class TrainingData implements AutoCloseable {
     private final ModelSpec spec;
     private final BatchEncoder encoder;
     private final Dataset<Row> rows;
+    private final int carriedCount;
     private long count = -1;
 
     public TrainingData(SplitReader reader, SplitRef ref, ModelSpec spec) {
+        this(reader, ref, spec, List.of());
+    }
+
+    /**
+     * The split's rows for {@code spec}, carrying {@code carried} (named expressions over the
+     * split's columns, as text) along each row for {@link #carried()}: what an evaluation slices by.
+     */
+    public TrainingData(SplitReader reader, SplitRef ref, ModelSpec spec, List<Column> carried) {
         this.spec = requireNonNull(spec, "spec");
+        this.carriedCount = carried.size();
         this.encoder = BatchEncoder.of(spec, requireNonNull(ref, "ref"));
         Dataset<Row> split = reader.read(ref);
         List<String> columns = List.of(split.columns());
@@ -59,6 +69,7 @@ public final class TrainingData implements AutoCloseable {
         List<Column> selected = new ArrayList<>();
         spec.features().forEach(f -> selected.add(col(f).cast("double")));
         selected.add(col(spec.label()).cast("double"));
+        carried.forEach(c -> selected.add(c.cast("string")));
         this.rows = split.select(selected.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -139,6 +150,25 @@ public final class TrainingData implements AutoCloseable {
             count = rows.count();
         }
         return count;
+    }
+
+    /**
+     * The carried values of every row, in the order {@link #batches(int)} yields the rows: one
+     * array per carried expression (null where it is null).
+     */
+    public String[][] carried() {
+        String[][] values = new String[carriedCount][Math.toIntExact(rowCount())];
+        int first = spec.features().size() + 1;
+        int r = 0;
+        Iterator<Row> it = rows.toLocalIterator();
+        while (it.hasNext()) {
+            Row row = it.next();
+            for (int c = 0; c < carriedCount; c++) {
+                values[c][r] = row.isNullAt(first + c) ? null : row.getString(first + c);
+            }
+            r++;
+        }
+        return values;
     }
 
     /** The minibatches of one pass in the split's own order, for evaluation. */

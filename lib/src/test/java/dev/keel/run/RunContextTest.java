@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.keel.access.Access;
+import dev.keel.access.Permissions;
 import dev.keel.audit.AuditEvent;
 import dev.keel.build.BuildInfo;
 import dev.keel.config.KeelConfig;
@@ -47,7 +49,7 @@ class RunContextTest {
         RunId id = new RunId("20261122-101010-0000abcd");
         String table = lake.resolve("datasets/t").toString();
 
-        TableVersion written = RunContext.execute(env, id, "ingest", List.of("ingest", "--dataset", "t"), run -> {
+        TableVersion written = RunContext.execute(env, id, "ingest", List.of("ingest", "--dataset", "t"), Access.to("t", Permissions.DATA_INGEST), run -> {
             run.addInput(new TableVersion("/raw/source", 3));
             TableVersion v = env.store().append(table, spark.range(4).toDF(), WriteOptions.forRun(run.id().value())).version();
             spark.sql("DELETE FROM delta.`" + table + "` WHERE id = 0");
@@ -87,7 +89,7 @@ class RunContextTest {
         RunId id = new RunId("20261122-101011-0000abce");
         UsageException boom = new UsageException("No dataset 'digitz': did you mean 'digits'?");
         UsageException thrown = assertThrows(UsageException.class,
-                () -> RunContext.execute(env, id, "split", List.of("split"), run -> {
+                () -> RunContext.execute(env, id, "split", List.of("split"), Access.to("t", Permissions.DATA_SPLIT), run -> {
                     throw boom;
                 }));
         assertSame(boom, thrown);

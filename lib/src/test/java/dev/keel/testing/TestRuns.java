@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import org.apache.spark.sql.SparkSession;
 
+import dev.keel.access.Access;
 import dev.keel.build.BuildInfo;
 import dev.keel.config.KeelConfig;
 import dev.keel.lake.LakeLayout;
@@ -58,6 +59,6 @@ public final class TestRuns {
     }
 
     public <T> T run(String kind, Function<RunContext, T> work) {
-        return RunContext.execute(env, RunId.generate(Instant.now(), new SecureRandom()), kind, List.of(kind), work);
+        return RunContext.execute(env, RunId.generate(Instant.now(), new SecureRandom()), kind, List.of(kind), Access.to(kind), work);
     }
 }

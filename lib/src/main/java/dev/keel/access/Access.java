@@ -1,0 +1,27 @@
+package dev.keel.access;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * What a run needs from the access policy before it may start.
+ *
+ * @param subject what the action is done to (a dataset, a model reference), named in a denial
+ * @param permissions every permission the action needs
+ */
+public record Access(String subject, List<String> permissions) {
+    public Access {
+        requireNonNull(subject, "subject");
+        permissions = List.copyOf(permissions);
+        for (String p : permissions) {
+            if (!Permissions.isKnown(p)) {
+                throw new IllegalArgumentException("Cannot check access: unknown permission " + p);
+            }
+        }
+    }
+
+    public static Access to(String subject, String... permissions) {
+        return new Access(subject, List.of(permissions));
+    }
+}
