@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -180,7 +181,12 @@ public final class Cli {
 
     /** Spark-free Delta reads, for commands that must answer quickly. */
     public KernelTables kernel() {
-        return new KernelTables(HadoopConf.of(config()));
+        return new KernelTables(hadoop());
+    }
+
+    /** The Hadoop configuration for the lake's file systems, without Spark. */
+    public Configuration hadoop() {
+        return HadoopConf.of(config());
     }
 
     /** Prints {@code value} as JSON on stdout. */

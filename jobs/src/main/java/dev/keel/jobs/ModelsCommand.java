@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import dev.keel.access.Access;
 import dev.keel.access.Permissions;
+import dev.keel.lineage.Lineage;
+import dev.keel.lineage.LineageReader;
 import dev.keel.registry.AliasChange;
 import dev.keel.registry.ModelAnnotator;
 import dev.keel.registry.ModelCatalog;
@@ -26,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Registered model versions (_keel/models with their aliases and annotations), read without Spark.",
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Search.class,
-            ModelsCommand.Tag.class, ModelsCommand.Set.class})
+            ModelsCommand.Describe.class, ModelsCommand.Tag.class, ModelsCommand.Set.class})
 final class ModelsCommand extends CommandGroup {
     @ParentCommand
     KeelCommand parent;
@@ -156,6 +158,66 @@ final class ModelsCommand extends CommandGroup {
                         c.forced() ? " (forced)" : "", c.reason());
             }
             return 0;
+        }
+    }
+
+    /** {@code keel models describe}. */
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "A version's features and label with types, spec, and lineage: splits, split manifest, dataset versions "
+                    + "with quality metrics and source files, training run and code.")
+    static final class Describe implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "MODEL", description = "NAME@VERSION, NAME@ALIAS or NAME@latest.")
+        String reference;
+
+        @Override
+        public Integer call() {
+            Cli cli = models.parent.cli();
+            Registry registry = models.registry();
+            Lineage l = new LineageReader(cli.kernel(), cli.layout(), cli.hadoop()).read(registry.entry(registry.resolve(reference)));
+            if (cli.json()) {
+                cli.printJson(l);
+                return 0;
+            }
+            ModelEntry e = l.model();
+            ModelVersion v = e.model();
+            cli.out().printf("%s (%s), owner %s%s; aliases %s; tags %s%n", e.ref(), v.task(), e.owner(),
+                    e.accountable().map(a -> ", accountable " + a).orElse(""), e.aliases().isEmpty() ? "-" : String.join(", ", e.aliases()),
+                    e.tags().isEmpty() ? "-" : String.join(", ", e.tags()));
+            e.description().ifPresent(d -> cli.out().printf("  about      %s%n", d));
+            Map<String, List<String>> byType = new TreeMap<>();
+            l.features().forEach((name, type) -> byType.computeIfAbsent(type, t -> new ArrayList<>()).add(name));
+            cli.out().printf("  features   %d: %s%n", l.features().size(), String.join("; ", byType.entrySet().stream()
+                    .map(t -> t.getValue().size() + " " + t.getKey() + " (" + abbreviate(t.getValue()) + ")").toList()));
+            l.label().forEach((name, type) -> cli.out().printf("  label      %s (%s)%n", name, type));
+            l.splits().forEach((role, ref) -> cli.out().printf("  %-10s %s%n", role, ref));
+            l.split().ifPresent(m -> cli.out().printf("  split      cut from %s@v%d by run %s at %s: seed %d, keys %s%s%s%n",
+                    m.sourceTable(), m.sourceVersion(), m.runId(), m.recordedAt(), m.seed(),
+                    m.keyColumns().isEmpty() ? "(all columns)" : String.join(", ", m.keyColumns()),
+                    m.stratifyColumn().map(c -> ", stratified by " + c).orElse(""), m.groupColumn().map(c -> ", grouped by " + c).orElse("")));
+            for (Lineage.DatasetVersionSummary d : l.datasets()) {
+                cli.out().printf("  dataset    v%d %s by run %s: %,d read, %,d clean, %,d quarantined, %,d duplicate; contract %s (sha256 %s)%n",
+                        d.version(), d.mode(), d.runId(), d.rowsRead(), d.rowsClean(), d.rowsQuarantined(), d.rowsDuplicate(),
+                        d.contractFile(), d.contractSha256().substring(0, 12));
+                d.sourceFiles().forEach(f -> cli.out().printf("    file     %s (%s bytes, modified %s)%n", f.get("path"), f.get("size"),
+                        f.get("modification_time")));
+                long failed = d.checks().stream().filter(c -> Boolean.FALSE.equals(c.get("passed"))).count();
+                cli.out().printf("    quality  %d column profile(s), %d dataset rule(s), %d failed%n", d.columnMetrics().size(),
+                        d.checks().size(), failed);
+            }
+            l.run().ifPresent(r -> cli.out().printf("  run        %s by %s on %s, keel %s commit %s, code sha256 %s, config %s, %s -> %s%s%n",
+                    r.runId(), r.actor(), r.host(), r.keelVersion(), r.gitCommit(), r.codeSha256().substring(0, 12),
+                    r.configHash().substring(0, 12), r.startedAt(), r.endedAt().map(Object::toString).orElse("(not ended)"),
+                    r.slurmJobId().map(j -> ", Slurm job " + j).orElse("")));
+            cli.out().printf("  spec       %s (sha256 %s)%n", v.specFile(), v.specSha256());
+            l.specText().lines().forEach(line -> cli.out().println("    | " + line));
+            return 0;
+        }
+
+        private static String abbreviate(List<String> names) {
+            return names.size() <= 4 ? String.join(", ", names) : names.get(0) + ", " + names.get(1) + " ... " + names.get(names.size() - 1);
         }
     }
 

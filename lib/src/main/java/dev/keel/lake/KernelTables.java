@@ -158,6 +158,13 @@ public final class KernelTables {
         });
     }
 
+    /** Column name to type ({@code long}, {@code string}, ...) of the latest version; empty when there is no table. */
+    public Map<String, String> columnTypes(String path) {
+        Map<String, String> types = new LinkedHashMap<>();
+        snapshot(path).ifPresent(s -> s.getSchema(engine).fields().forEach(f -> types.put(f.getName(), f.getDataType().toString())));
+        return types;
+    }
+
     private Optional<Snapshot> snapshot(String path) {
         try {
             return Optional.of(StorageErrors.guard(path, () -> Table.forPath(engine, path).getLatestSnapshot(engine)));
