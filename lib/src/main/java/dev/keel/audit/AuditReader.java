@@ -55,6 +55,11 @@ public final class AuditReader {
         return events.subList(Math.max(0, events.size() - n), events.size());
     }
 
+    /** Every event, oldest first. */
+    public List<AuditEvent> all() {
+        return eventsFrom(1);
+    }
+
     private List<AuditEvent> eventsFrom(long from) {
         List<AuditEvent> events = new ArrayList<>();
         Predicate skipping = new Predicate(">=", new Column("seq"), Literal.ofLong(from));
