@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         description = "Versioned data, pinned splits, DL4J training and audited model releases on Apache Spark.",
         subcommands = {DoctorCommand.class, ConfigCommand.class, IngestCommand.class, DataCommand.class, SplitCommand.class,
             TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, CompareCommand.class, GateCommand.class,
-            PromoteCommand.class, RollbackCommand.class, ReportCommand.class, AuditCommand.class, DemoCommand.class})
+            PromoteCommand.class, RollbackCommand.class, ScoreCommand.class, ReproduceCommand.class, ReportCommand.class, AuditCommand.class,
+            DemoCommand.class})
 final class KeelCommand extends CommandGroup {
     @Option(names = "--conf", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Configuration file (properties; may 'include' others), over conf/keel.properties.")

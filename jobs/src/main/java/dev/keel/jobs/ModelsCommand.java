@@ -18,6 +18,7 @@ import dev.keel.registry.ModelEntry;
 import dev.keel.registry.ModelQuery;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.Registry;
+import dev.keel.release.ModelExport;
 import dev.keel.train.ModelMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Registered model versions (_keel/models with their aliases and annotations), read without Spark.",
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Search.class,
-            ModelsCommand.Describe.class, ModelsCommand.Tag.class, ModelsCommand.Set.class})
+            ModelsCommand.Describe.class, ModelsCommand.Tag.class, ModelsCommand.Set.class, ModelsCommand.Export.class})
 final class ModelsCommand extends CommandGroup {
     @ParentCommand
     KeelCommand parent;
@@ -218,6 +219,34 @@ final class ModelsCommand extends CommandGroup {
 
         private static String abbreviate(List<String> names) {
             return names.size() <= 4 ? String.join(", ", names) : names.get(0) + ", " + names.get(1) + " ... " + names.get(names.size() - 1);
+        }
+    }
+
+    /** {@code keel models export}. */
+    @Command(name = "export", mixinStandardHelpOptions = true, description = {"A release bundle: model zip, manifest, spec, model card,",
+        "lineage.json and SHA256SUMS (check with sha256sum -c). Needs model.export; audited."})
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "MODEL", description = "NAME@VERSION or NAME@ALIAS, e.g. digits-mlp@champion.")
+        String reference;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "A new or empty directory for the bundle.")
+        java.nio.file.Path to;
+
+        @Override
+        public Integer call() {
+            Cli cli = models.parent.cli();
+            ModelExport.Bundle b = cli.run("model-export", Access.to(reference, Permissions.MODEL_EXPORT),
+                    run -> new ModelExport(run).export(reference, to));
+            if (cli.json()) {
+                cli.printJson(b);
+            } else {
+                cli.out().printf("Exported %s to %s: %d file(s) listed in %s%n", b.model(), b.directory().toAbsolutePath(), b.files().size(),
+                        ModelExport.CHECKSUMS);
+            }
+            return 0;
         }
     }
 

@@ -52,6 +52,11 @@ public record LakeLayout(String root) {
         return Locations.join(root, "splits", checkName("dataset", dataset));
     }
 
+    /** Where {@code keel score} writes a predictions table. */
+    public String predictions(String name) {
+        return Locations.join(root, "predictions", checkName("predictions table", name));
+    }
+
     public String model(String name, long version) {
         if (version < 1) {
             throw new UsageException("Invalid model version " + version + " for model " + name + ": versions start at 1");

@@ -58,6 +58,61 @@ public final class TrainJob {
     }
 
     public TrainResult train(TrainRequest request) {
+        Fitted f = fit(request);
+        ModelSpec spec = request.spec();
+        Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
+        ModelVersions registry = new ModelVersions(run.env().store(), layout.keel(KeelTable.MODELS));
+        long version = registry.nextVersion(spec.name());
+        String directory = layout.model(spec.name(), version);
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        ModelVersion model = new ModelVersion(spec.name(), version, directory, Digests.sha256Hex(f.zip()), spec.file(), spec.sha256(),
+                spec.task().name().toLowerCase(Locale.ROOT), hyperParameters(spec, request, f.outcome()), spec.training().seed(),
+                f.train(), f.validation(), f.test(), f.metrics().values(), backend, request.workers(), run.id().value(),
+                run.actor().name(), run.env().clock().instant());
+        writeArtifacts(hadoop, directory, f.zip(), model, spec, f.outcome(), f.metrics());
+        registry.register(model);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", spec.name() + "@" + version);
+        details.put("model_sha256", model.modelSha256());
+        details.put("train", f.train().toString());
+        details.put("test", f.test().toString());
+        details.put("metrics", f.metrics().values());
+        details.put("epochs", f.outcome().history().size());
+        details.put("resumed_from_epoch", f.outcome().resumedFrom());
+        f.resumedRun().ifPresent(r -> details.put("resumed_run", r));
+        details.put("workers", request.workers());
+        run.audit("model.trained", spec.name() + "@" + version, details);
+        return new TrainResult(model, f.metrics(), f.outcome().history(), f.outcome().bestEpoch(), f.outcome().resumedFrom());
+    }
+
+    /**
+     * Trains as {@link #train} does but registers and writes nothing (checkpoints aside): what
+     * {@code keel reproduce} compares with a registered version.
+     *
+     * @return the model zip's SHA-256 and the test metrics
+     */
+    public Retrained retrain(TrainRequest request) {
+        Fitted f = fit(request);
+        return new Retrained(Digests.sha256Hex(f.zip()), f.metrics(), f.outcome().history().size(), f.test());
+    }
+
+    /**
+     * A training that was not registered.
+     *
+     * @param modelSha256 SHA-256 of the model zip it would have registered
+     * @param metrics its test metrics
+     * @param epochs epochs trained
+     * @param test the test split evaluated
+     */
+    public record Retrained(String modelSha256, ModelMetrics metrics, int epochs, SplitRef test) {
+    }
+
+    /** A fitted, evaluated network and what it was fitted on. */
+    private record Fitted(SplitRef train, SplitRef validation, SplitRef test, Trainer.Outcome outcome, ModelMetrics metrics, byte[] zip,
+            Optional<String> resumedRun) {
+    }
+
+    private Fitted fit(TrainRequest request) {
         ModelSpec spec = request.spec();
         SplitReader reader = new SplitReader(run.env().store(), layout);
         SplitManifest manifest = reader.manifest(request.dataset(), Optional.of(request.splitVersion()));
@@ -108,29 +163,8 @@ public final class TrainJob {
             try (RunContext.Step step = run.step("evaluating on " + testRef)) {
                 metrics = ModelEvaluator.evaluate(outcome.network(), test.batches(1024), outcome.normaliser(), spec);
             }
-            ModelVersions registry = new ModelVersions(run.env().store(), layout.keel(KeelTable.MODELS));
-            long version = registry.nextVersion(spec.name());
-            String directory = layout.model(spec.name(), version);
-            byte[] zip = ModelArchive.write(outcome.network(), false, outcome.normaliser());
-            String backend = Nd4j.getBackend().getClass().getSimpleName();
-            ModelVersion model = new ModelVersion(spec.name(), version, directory, Digests.sha256Hex(zip), spec.file(), spec.sha256(),
-                    spec.task().name().toLowerCase(Locale.ROOT), hyperParameters(spec, request, outcome), spec.training().seed(),
-                    trainRef, valRef, testRef, metrics.values(), backend, request.workers(), run.id().value(), run.actor().name(),
-                    run.env().clock().instant());
-            writeArtifacts(hadoop, directory, zip, model, spec, outcome, metrics);
-            registry.register(model);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("model", spec.name() + "@" + version);
-            details.put("model_sha256", model.modelSha256());
-            details.put("train", trainRef.toString());
-            details.put("test", testRef.toString());
-            details.put("metrics", metrics.values());
-            details.put("epochs", outcome.history().size());
-            details.put("resumed_from_epoch", outcome.resumedFrom());
-            resumeRun.ifPresent(r -> details.put("resumed_run", r));
-            details.put("workers", request.workers());
-            run.audit("model.trained", spec.name() + "@" + version, details);
-            return new TrainResult(model, metrics, outcome.history(), outcome.bestEpoch(), outcome.resumedFrom());
+            return new Fitted(trainRef, valRef, testRef, outcome, metrics, ModelArchive.write(outcome.network(), false,
+                    outcome.normaliser()), resumeRun);
         }
     }
 

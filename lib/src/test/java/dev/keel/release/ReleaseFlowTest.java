@@ -140,6 +140,47 @@ class ReleaseFlowTest {
                 nothing.getMessage());
         UsageException unknown = assertThrows(UsageException.class, () -> catalog.resolve("digits-mlp@production"));
         assertTrue(unknown.getMessage().endsWith("its aliases are champion -> 1"), unknown.getMessage());
+
+        exportScoreAndReproduce(spark, runs, dir, v1);
+    }
+
+    private static void exportScoreAndReproduce(SparkSession spark, TestRuns runs, Path dir, ModelVersion champion) throws Exception {
+        Path bundle = dir.resolve("bundle");
+        ModelExport.Bundle exported = runs.run("export", run -> new ModelExport(run).export("digits-mlp@champion", bundle));
+        assertEquals(dev.keel.build.Digests.sha256Hex(Files.readAllBytes(bundle.resolve("model.zip"))), champion.modelSha256());
+        List<String> sums = Files.readAllLines(bundle.resolve(ModelExport.CHECKSUMS));
+        for (String line : sums) {
+            String[] parts = line.split("  ", 2);
+            assertEquals(parts[0], dev.keel.build.Digests.sha256Hex(Files.readAllBytes(bundle.resolve(parts[1]))), line);
+        }
+        assertTrue(sums.stream().map(l -> l.split("  ", 2)[1]).toList().containsAll(List.of("model.zip", "manifest.json", "spec.yaml",
+                "lineage.json", "card/index.html", "card/echarts.min.js")), sums::toString);
+        assertEquals(sums.size(), exported.files().size());
+        assertTrue(Files.readString(bundle.resolve("lineage.json")).contains("\"sourceTable\""), "lineage names the split's source");
+        assertThrows(UsageException.class, () -> runs.run("export", run -> new ModelExport(run).export("digits-mlp@champion", bundle)),
+                "a bundle is never overwritten");
+
+        dev.keel.score.BatchScorer.ScoreResult scored = runs.run("score",
+                run -> new dev.keel.score.BatchScorer(run).score("digits-mlp@champion", "digits", 0, "digits_scored"));
+        long rows = spark.read().format("delta").option("versionAsOf", 0).load(dir.resolve("lake/datasets/digits").toString()).count();
+        assertEquals(rows, scored.rows());
+        Row first = spark.read().format("delta").load(scored.output().table()).first();
+        assertEquals("digits-mlp", first.getAs("model_name"));
+        assertEquals(1L, (long) first.getAs("model_version"));
+        assertEquals(champion.modelSha256(), first.getAs("model_sha256"));
+        assertEquals(0L, (long) first.getAs("input_version"));
+        assertTrue(List.of(first.schema().fieldNames()).containsAll(List.of("image_id", "station", "prediction", "probability")));
+        assertFalse(List.of(first.schema().fieldNames()).contains("pixel_0"), "features are not copied into predictions");
+        double agreement = spark.read().format("delta").load(scored.output().table()).join(
+                spark.read().format("delta").option("versionAsOf", 0).load(dir.resolve("lake/datasets/digits").toString()), "image_id")
+                .where("prediction = label").count() / (double) rows;
+        assertTrue(agreement > 0.9, "executors classify as the driver does: " + agreement);
+        assertTrue(runs.run("score", run -> new dev.keel.score.BatchScorer(run).score("digits-mlp@1", "digits", 0, "digits_scored"))
+                .unchanged(), "scoring the same input with the same model again changes nothing");
+
+        Reproduction.Result again = runs.run("reproduce", run -> new Reproduction(run).reproduce("digits-mlp@1"));
+        assertTrue(again.bitIdentical() && again.reproducedOk(), again::toString);
+        assertEquals(champion.modelSha256(), again.reproducedSha256());
     }
 
     /** Ten test rows with the model's own predictions as expected outputs; the first one wrong when {@code spoil}. */
