@@ -204,9 +204,11 @@ final class ModelsCommand extends CommandGroup {
                         d.contractFile(), d.contractSha256().substring(0, 12));
                 d.sourceFiles().forEach(f -> cli.out().printf("    file     %s (%s bytes, modified %s)%n", f.get("path"), f.get("size"),
                         f.get("modification_time")));
-                long failed = d.checks().stream().filter(c -> Boolean.FALSE.equals(c.get("passed"))).count();
-                cli.out().printf("    quality  %d column profile(s), %d dataset rule(s), %d failed%n", d.columnMetrics().size(),
-                        d.checks().size(), failed);
+                cli.out().printf("    quality  %d column profile(s); dataset rules: %s%n", d.columnMetrics().size(), d.checks().isEmpty()
+                        ? "none" : String.join(", ", d.checks().stream().map(c -> c.get("name") + (Boolean.TRUE.equals(c.get("passed"))
+                                ? " ok" : " FAILED (" + c.get("observed") + ", expected " + c.get("expected") + ")")).toList()));
+                d.columnMetrics().stream().filter(c -> c.get("null_fraction") instanceof Double n && n > 0)
+                        .forEach(c -> cli.out().printf(java.util.Locale.ROOT, "    nulls    %s %.4f%n", c.get("column"), c.get("null_fraction")));
             }
             l.run().ifPresent(r -> cli.out().printf("  run        %s by %s on %s, keel %s commit %s, code sha256 %s, config %s, %s -> %s%s%n",
                     r.runId(), r.actor(), r.host(), r.keelVersion(), r.gitCommit(), r.codeSha256().substring(0, 12),

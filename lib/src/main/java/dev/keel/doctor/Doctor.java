@@ -22,6 +22,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.keel.access.AccessPolicy;
+import dev.keel.access.AccessPolicyParser;
 import dev.keel.build.ComponentVersions;
 import dev.keel.config.ConfigKeys;
 import dev.keel.config.KeelConfig;
@@ -33,6 +35,7 @@ import dev.keel.config.SparkConfig;
 import dev.keel.gpu.CudaDevices;
 import dev.keel.gpu.GpuBinding;
 import dev.keel.error.ExitCode;
+import dev.keel.error.UsageException;
 import dev.keel.lake.HadoopConf;
 import dev.keel.lake.StorageErrors;
 import okhttp3.OkHttpClient;
@@ -67,6 +70,7 @@ public final class Doctor {
         checks.add(lakeRoot());
         checks.add(s3());
         checks.add(slurm());
+        checks.add(access());
         return new DoctorReport(checks);
     }
 
@@ -177,6 +181,21 @@ public final class Doctor {
         } catch (IOException e) {
             return Check.failed("s3", endpoint + " does not answer (" + StorageErrors.rootMessage(e)
                     + "): start the object store or fix s3.endpoint", ExitCode.EXTERNAL_UNAVAILABLE);
+        }
+    }
+
+    private Check access() {
+        Optional<String> file = config.find(ConfigKeys.ACCESS_POLICY).filter(f -> !f.isBlank());
+        if (file.isEmpty()) {
+            return Check.notConfigured("access", "access.policy is not set: every action is allowed");
+        }
+        try {
+            AccessPolicy policy = AccessPolicyParser.parse(java.nio.file.Path.of(file.get()));
+            return Check.ok("access", policy.file() + " (sha256 " + policy.sha256().substring(0, 12) + "): " + policy.roles().size()
+                    + " role(s), everyone holds " + (policy.everyone().isEmpty() ? "none" : String.join(", ", policy.everyone())) + ", "
+                    + policy.users().size() + " user(s), " + policy.groups().size() + " group(s)");
+        } catch (UsageException e) {
+            return Check.failed("access", e.getMessage(), ExitCode.USAGE);
         }
     }
 
