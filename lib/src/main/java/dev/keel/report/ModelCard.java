@@ -94,7 +94,11 @@ public final class ModelCard {
         }
 
         page.heading("Confusion matrix on " + v.test());
-        page.chart("confusion", confusionChart(confusion(hadoop, v)));
+        if (v.task().equals("classification")) {
+            page.chart("confusion", confusionChart(confusion(hadoop, v)));
+        } else {
+            page.paragraph("A " + v.task() + " model has no confusion matrix.");
+        }
 
         List<EvaluationRow> comparisons = Evaluations.read(kernel, run.env().layout().keel(KeelTable.EVALUATIONS), "comparison",
                 v.name()).stream().filter(r -> r.model().version() == v.version()).toList();

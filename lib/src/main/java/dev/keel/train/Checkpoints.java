@@ -90,13 +90,8 @@ public final class Checkpoints {
         try {
             Path dir = new Path(directory);
             FileSystem fs = dir.getFileSystem(hadoop);
-            byte[] zip = ModelArchive.write(c.network(), true, c.normaliser());
-            try (OutputStream out = fs.create(new Path(dir, base + ".zip"), true)) {
-                out.write(zip);
-            }
-            try (OutputStream out = fs.create(new Path(dir, base + ".json"), true)) {
-                out.write(JSON.writeValueAsBytes(new State(c.history(), c.partial())));
-            }
+            publish(fs, new Path(dir, base + ".zip"), ModelArchive.write(c.network(), true, c.normaliser()));
+            publish(fs, new Path(dir, base + ".json"), JSON.writeValueAsBytes(new State(c.history(), c.partial())));
             if (c.partial().isEmpty()) {
                 for (FileStatus f : fs.listStatus(dir)) {
                     if (f.getPath().getName().startsWith(base + "-iter-")) {
@@ -106,6 +101,24 @@ public final class Checkpoints {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + base + " to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} under a hidden temporary name, then renames it to {@code file}: a process
+     * killed mid-write (a preempted job) leaves no partial file under a checkpoint's name. The JSON
+     * file is published last and marks the checkpoint complete.
+     */
+    private static void publish(FileSystem fs, Path file, byte[] bytes) throws IOException {
+        Path temporary = new Path(file.getParent(), "." + file.getName() + ".tmp");
+        try (OutputStream out = fs.create(temporary, true)) {
+            out.write(bytes);
+        }
+        if (fs.exists(file)) {
+            fs.delete(file, false);
+        }
+        if (!fs.rename(temporary, file)) {
+            throw new IOException("cannot rename " + temporary + " to " + file);
         }
     }
 
