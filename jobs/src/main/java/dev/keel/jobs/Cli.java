@@ -103,6 +103,11 @@ public final class Cli {
         return arguments;
     }
 
+    /** The environment variables this invocation sees. */
+    public Map<String, String> variables() {
+        return environment;
+    }
+
     public PrintWriter out() {
         return out;
     }

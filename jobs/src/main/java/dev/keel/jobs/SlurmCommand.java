@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.keel.error.ExitCode;
 import dev.keel.error.UsageException;
-import dev.keel.slurm.JobState;
 import dev.keel.slurm.JobStatus;
 import dev.keel.slurm.SlurmClient;
 import dev.keel.slurm.SlurmClients;
@@ -123,11 +121,7 @@ final class SlurmCommand extends CommandGroup {
             } else {
                 print(cli, s);
             }
-            if (s.state() == JobState.COMPLETED) {
-                return ExitCode.OK.code();
-            }
-            int code = s.exit().map(e -> e.signal() == 0 ? e.code() : 0).orElse(0);
-            return code != 0 ? code : ExitCode.UNEXPECTED.code();
+            return s.waitExitCode();
         }
     }
 

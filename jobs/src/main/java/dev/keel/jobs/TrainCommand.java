@@ -1,6 +1,7 @@
 package dev.keel.jobs;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -8,10 +9,12 @@ import java.util.regex.Pattern;
 
 import dev.keel.access.Access;
 import dev.keel.access.Permissions;
+import dev.keel.config.ConfigKeys;
 import dev.keel.error.UsageException;
-import dev.keel.run.RunContext;
-import dev.keel.run.RunEnvironment;
-import dev.keel.run.RunId;
+import dev.keel.slurm.JobStatus;
+import dev.keel.slurm.SlurmClient;
+import dev.keel.slurm.SlurmClients;
+import dev.keel.slurm.TrainSubmission;
 import dev.keel.train.EpochRecord;
 import dev.keel.train.ModelMetrics;
 import dev.keel.train.ModelSpec;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code keel train}: a model spec trained on a pinned split, evaluated, written to models/ and registered. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, subcommands = TrainCommand.Submit.class,
         description = {"Train the model a spec declares on the train/val/test splits of one split table version,",
             "checkpointing every epoch; write models/<name>/<version>/ and register it in _keel/models."})
 final class TrainCommand implements Callable<Integer> {
@@ -33,10 +36,10 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     KeelCommand parent;
 
-    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The model spec, e.g. conf/models/digits-mlp.yaml.")
+    @Option(names = "--spec", paramLabel = "FILE", description = "The model spec, e.g. conf/models/digits-mlp.yaml.")
     Path spec;
 
-    @Option(names = "--split", required = true, paramLabel = "NAME@VERSION",
+    @Option(names = "--split", paramLabel = "NAME@VERSION",
             description = "The split table version to read, e.g. digits@0 ('keel split show NAME --all' lists them).")
     String split;
 
@@ -56,11 +59,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = parent.cli();
-        ModelSpec parsed = ModelSpecParser.parse(spec);
-        Matcher m = SPLIT.matcher(split);
-        if (!m.matches()) {
-            throw new UsageException("Invalid --split '" + split + "': expected DATASET@VERSION, e.g. digits@0");
+        if (spec == null || split == null) {
+            throw new UsageException("Missing " + (spec == null ? "--spec" : "--split") + ": keel train --spec FILE --split NAME@VERSION "
+                    + "trains here; keel train submit ... trains in a Slurm job");
         }
+        ModelSpec parsed = ModelSpecParser.parse(spec);
+        Matcher m = checkSplit(split);
         TrainRequest request = new TrainRequest(parsed, m.group(1), Long.parseLong(m.group(2)), workers, averagingFrequency,
                 Optional.ofNullable(resume));
         TrainResult result = cli.run("train", Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> new TrainJob(run).train(request));
@@ -70,6 +74,87 @@ final class TrainCommand implements Callable<Integer> {
         }
         print(cli, result, "");
         return 0;
+    }
+
+    private static Matcher checkSplit(String split) {
+        Matcher m = SPLIT.matcher(split);
+        if (!m.matches()) {
+            throw new UsageException("Invalid --split '" + split + "': expected DATASET@VERSION, e.g. digits@0");
+        }
+        return m;
+    }
+
+    /** {@code keel train submit}: the same training as a Slurm job, Spark inside the allocation. */
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = {"Submit the training as a Slurm job through slurmrestd",
+        "(slurm/train.sbatch: a Spark master and a worker per node inside the allocation, parameter averaging over them).",
+        "Recorded as a run with the job id and audited; with --wait, waits and records _keel/compute_usage."})
+    static final class Submit implements Callable<Integer> {
+        private static final Pattern TIME = Pattern.compile("(?:(\\d+)-)?(\\d{1,2}):(\\d{2}):(\\d{2})");
+
+        @ParentCommand
+        TrainCommand train;
+
+        @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The model spec.")
+        Path spec;
+
+        @Option(names = "--split", required = true, paramLabel = "NAME@VERSION", description = "The split table version to read.")
+        String split;
+
+        @Option(names = "--nodes", paramLabel = "N", defaultValue = "1", description = "Nodes; default ${DEFAULT-VALUE}.")
+        int nodes;
+
+        @Option(names = "--tasks-per-node", paramLabel = "T", defaultValue = "2",
+                description = "Training workers (Spark executor cores) per node; default ${DEFAULT-VALUE}.")
+        int tasksPerNode;
+
+        @Option(names = "--gpus-per-node", paramLabel = "G", defaultValue = "0", description = "GPUs per node, one executor each.")
+        int gpusPerNode;
+
+        @Option(names = "--time", paramLabel = "[D-]HH:MM:SS", description = "Time limit; default the partition's.")
+        String time;
+
+        @Option(names = "--partition", paramLabel = "P", description = "Partition; default the cluster's.")
+        String partition;
+
+        @Option(names = "--averaging-frequency", paramLabel = "K", description = "Minibatches between averagings.")
+        Integer averagingFrequency;
+
+        @Option(names = "--wait", description = "Wait for the job, then record its compute usage; exit with the job's exit code.")
+        boolean await;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "86400", description = "With --wait: give up after.")
+        long timeout;
+
+        @Override
+        public Integer call() {
+            Cli cli = train.parent.cli();
+            ModelSpec parsed = ModelSpecParser.parse(spec);
+            checkSplit(split);
+            Optional<Duration> limit = Optional.ofNullable(time).map(t -> {
+                Matcher m = TIME.matcher(t);
+                if (!m.matches()) {
+                    throw new UsageException("Invalid --time '" + t + "': expected HH:MM:SS or D-HH:MM:SS, e.g. 02:00:00");
+                }
+                return Duration.ofDays(m.group(1) == null ? 0 : Long.parseLong(m.group(1))).plusHours(Long.parseLong(m.group(2)))
+                        .plusMinutes(Long.parseLong(m.group(3))).plusSeconds(Long.parseLong(m.group(4)));
+            });
+            TrainSubmission.Request request = new TrainSubmission.Request(parsed, split, nodes, tasksPerNode, gpusPerNode, limit,
+                    Optional.ofNullable(partition), Optional.ofNullable(averagingFrequency), TrainSubmission.jobEnvironment(cli.variables()));
+            SlurmClient slurm = SlurmClients.from(cli.config(), cli.actor().name());
+            Path home = Path.of(cli.config().get(ConfigKeys.KEEL_HOME));
+            JobStatus ended = cli.run("train-submit", Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> {
+                TrainSubmission submission = new TrainSubmission(run, slurm);
+                long id = submission.submit(home, request);
+                cli.out().printf("Submitted Slurm job %d (keel-train-%s, %d node(s) x %d worker(s)); output %s%n", id, parsed.name(), nodes,
+                        tasksPerNode, home.resolve("logs/keel-train-" + id + ".out"));
+                return await ? submission.awaitAndMeter(id, parsed.name(), Duration.ofSeconds(timeout)) : null;
+            });
+            if (ended == null) {
+                return 0;
+            }
+            SlurmCommand.print(cli, ended);
+            return ended.waitExitCode();
+        }
     }
 
     /** Prints a training's outcome: the model, its epochs, the test metrics and where it was written. */

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.keel.slurm.JobRequest;
 import dev.keel.slurm.Retry;
 import dev.keel.slurm.SlurmClient;
+import dev.keel.testing.DigitsLake;
 import dev.keel.testing.SharedSpark;
+import dev.keel.testing.TestRuns;
 import okhttp3.OkHttpClient;
 
 /** {@code keel slurm ...} against the real local Slurm: ping, status, wait passing the job's exit code through, logs, cancel. */
@@ -74,8 +76,52 @@ class SlurmCliIT {
             assertEquals(2, expired.exit(), expired::toString);
             assertTrue(expired.err().startsWith("keel: The Slurm token is not a JWT"), expired.err());
             assertTrue(Files.exists(home.resolve("cli-three-" + failing + ".out")));
+
+            trainSubmittedToSlurm(spark, home, url, token.out().trim(), user);
         } finally {
             Scripts.run(PORT, "scripts/slurm-local.sh", "down");
         }
+    }
+
+    /** keel train submit --wait: slurm/train.sbatch runs Spark in the allocation, trains with 2 workers, registers, is metered. */
+    private static void trainSubmittedToSlurm(SparkSession spark, Path home, String url, String token, String user) throws Exception {
+        Path lake = home.resolve("lake");
+        TestRuns runs = new TestRuns(spark, lake);
+        DigitsLake.ingestAndSplit(runs, spark, home);
+        Path spec = home.resolve("digits-short.yaml");
+        Files.writeString(spec, Files.readString(Scripts.HOME.resolve("conf/models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 2"));
+        CliHarness keel = new CliHarness(spark, Scripts.HOME.toAbsolutePath().normalize()).env("KEEL_SLURM_URL", url)
+                .env("KEEL_SLURM_JWT", token).env("KEEL_SLURM_USER", user).env("KEEL_LAKE_ROOT", lake.toString())
+                .env("PATH", System.getenv("PATH")).env("HOME", System.getProperty("user.home"));
+        CliHarness.Result submitted = keel.run("train", "submit", "--spec", spec.toString(), "--split", "digits@0", "--nodes", "1",
+                "--tasks-per-node", "2", "--time", "00:20:00", "--wait", "--timeout", "900");
+        assertEquals(0, submitted.exit(), submitted::toString);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Submitted Slurm job (\\d+) ").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+        String job = id.group(1);
+        assertTrue(submitted.out().contains("job " + job + " keel-train-digits-mlp COMPLETED"), submitted.out());
+
+        org.apache.spark.sql.Row model = spark.read().format("delta").load(lake.resolve("_keel/models").toString()).first();
+        assertEquals(2, model.<Integer>getAs("workers"), "trained by parameter averaging over the allocation's Spark workers");
+        String trainRun = model.getAs("run_id");
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> recorded = spark.read().format("delta")
+                .load(lake.resolve("_keel/runs").toString()).where("slurm_job_id = '" + job + "' AND status = 'SUCCEEDED'");
+        assertEquals(List.of("train", "train-submit"), recorded.select("kind").distinct().orderBy("kind").as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList(), "both the submission and the training carry the job id");
+        assertTrue(recorded.where("run_id = '" + trainRun + "'").count() == 1);
+        org.apache.spark.sql.Row usage = spark.read().format("delta").load(lake.resolve("_keel/compute_usage").toString()).first();
+        assertEquals(Long.parseLong(job), (long) usage.<Long>getAs("slurm_job_id"));
+        assertEquals("COMPLETED", usage.getAs("state"));
+        assertEquals(1, (int) usage.<Integer>getAs("nodes"));
+        assertEquals(2, (int) usage.<Integer>getAs("cpus"));
+        assertEquals(0.0, usage.<Double>getAs("gpu_hours"), 0);
+        assertTrue(usage.<Double>getAs("cpu_hours") > 0 && usage.<Long>getAs("elapsed_seconds") > 0);
+        CliHarness.Result usageByModel = keel.run("usage", "--by", "model");
+        assertEquals(0, usageByModel.exit(), usageByModel::toString);
+        assertTrue(usageByModel.out().lines().anyMatch(l -> l.matches("digits-mlp\\s+1\\s+0\\.000\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}")),
+                usageByModel.out());
+        assertEquals(2, keel.run("usage", "--by", "team").exit());
+        assertTrue(runs.env().audit().log().tail(20).stream().anyMatch(e -> e.action().equals("slurm.submitted")
+                && e.details().contains("\"slurm_job_id\":" + job)));
     }
 }

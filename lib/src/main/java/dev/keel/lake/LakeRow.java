@@ -42,6 +42,10 @@ public final class LakeRow {
         return row.getLong(index(column));
     }
 
+    public double getDouble(String column) {
+        return row.getDouble(index(column));
+    }
+
     public boolean getBoolean(String column) {
         return row.getBoolean(index(column));
     }

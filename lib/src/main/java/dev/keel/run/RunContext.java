@@ -33,6 +33,7 @@ public final class RunContext {
     private final AuditTrail audit;
     private final List<TableVersion> inputs = new ArrayList<>();
     private final List<TableVersion> outputs = new ArrayList<>();
+    private Optional<String> submittedJob = Optional.empty();
 
     private RunContext(RunEnvironment env, RunRecord started) {
         this.env = env;
@@ -135,6 +136,11 @@ public final class RunContext {
         inputs.add(requireNonNull(version, "version"));
     }
 
+    /** Records that this run submitted Slurm job {@code jobId}; its run record carries the id. */
+    public void submitted(String jobId) {
+        submittedJob = Optional.of(requireNonNull(jobId, "jobId"));
+    }
+
     public void addOutput(TableVersion version) {
         outputs.add(requireNonNull(version, "version"));
     }
@@ -156,7 +162,8 @@ public final class RunContext {
 
     private void end(RunStatus status, Optional<String> error) {
         Instant now = env.clock().instant();
-        RunRecord finished = started.finish(status, now, error, inputs, outputs);
+        RunRecord ended = started.finish(status, now, error, inputs, outputs);
+        RunRecord finished = submittedJob.map(ended::submitted).orElse(ended);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", kind());
         details.put("seconds", Duration.between(started.startedAt(), now).toMillis() / 1000.0);

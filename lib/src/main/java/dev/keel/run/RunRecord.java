@@ -69,6 +69,12 @@ public record RunRecord(
         requireNonNull(slurmJobId, "slurmJobId");
     }
 
+    /** This record for a run that submitted Slurm job {@code jobId}. */
+    public RunRecord submitted(String jobId) {
+        return new RunRecord(runId, kind, status, actor, host, keelVersion, gitCommit, codeSha256, configHash, command,
+                startedAt, endedAt, error, inputs, outputs, sparkAppId, Optional.of(jobId));
+    }
+
     /** This record ended with {@code status} at {@code at}. */
     public RunRecord finish(RunStatus status, Instant at, Optional<String> error,
             List<TableVersion> inputs, List<TableVersion> outputs) {

@@ -49,6 +49,19 @@ public record JobStatus(long jobId, String name, String user, String partition, 
     }
 
     /**
+     * The exit status a command that waited for this ended job returns, as {@code sbatch --wait}
+     * does: 0 when it COMPLETED, its own exit code when it has one, else 1 (cancelled, timed out,
+     * killed by a signal).
+     */
+    public int waitExitCode() {
+        if (state == JobState.COMPLETED) {
+            return 0;
+        }
+        int code = exit.map(e -> e.signal() == 0 ? e.code() : 0).orElse(0);
+        return code != 0 ? code : 1;
+    }
+
+    /**
      * The output file with Slurm's filename patterns expanded ({@code %j %J %A %a %x %u %N %%}),
      * relative paths taken from the working directory.
      */

@@ -107,7 +107,10 @@ class SlurmClientTest {
         assertEquals(Optional.empty(), running.exit());
         assertEquals(Optional.empty(), running.ended(), "a running job's end_time is only Slurm's estimate");
         answer(200, fixture("observed-22.05/job-cancelled.json"));
-        assertEquals(new ExitStatus(0, 15), client.job(2).exit().orElseThrow(), "cancelled: SIGTERM");
+        JobStatus cancelled = client.job(2);
+        assertEquals(new ExitStatus(0, 15), cancelled.exit().orElseThrow(), "cancelled: SIGTERM");
+        assertEquals(1, cancelled.waitExitCode(), "a cancelled job has no exit code of its own");
+        assertEquals(3, failed.waitExitCode(), "a waiting command passes the job's exit code through, as sbatch --wait does");
 
         assertEquals(ExitStatus.fromWaitStatus(9), new ExitStatus(0, 9));
         assertEquals("3", ExitStatus.fromWaitStatus(768).toString());
