@@ -159,14 +159,14 @@ status() {
 }
 
 down() {
-  local pid_file
+  local pid_file pid
   for pid_file in "$STATE/run/slurmrestd.pid" "$STATE/run/slurmd.pid" "$STATE/run/slurmctld.pid" "$STATE/munge-run/munged.pid"; do
-    if pid_alive "$pid_file"; then
-      kill "$(cat "$pid_file")"
-      for _ in $(seq 1 50); do pid_alive "$pid_file" || break; sleep 0.1; done
-      if pid_alive "$pid_file"; then
-        kill -9 "$(cat "$pid_file")" 2> /dev/null || true
-      fi
+    # A daemon may remove its own PID file as it exits: read it once.
+    pid=$(cat "$pid_file" 2> /dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+      kill "$pid" 2> /dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2> /dev/null || true
     fi
     rm -f "$pid_file"
   done

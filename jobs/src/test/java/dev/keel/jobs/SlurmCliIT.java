@@ -78,9 +78,54 @@ class SlurmCliIT {
             assertTrue(Files.exists(home.resolve("cli-three-" + failing + ".out")));
 
             trainSubmittedToSlurm(spark, home, url, token.out().trim(), user);
+            requeuedTrainingResumes(spark, home, url, token.out().trim(), user);
         } finally {
             Scripts.run(PORT, "scripts/slurm-local.sh", "down");
         }
+    }
+
+    /** scontrol requeue during a submitted training: the job runs again and its training continues from the last checkpoint. */
+    private static void requeuedTrainingResumes(SparkSession spark, Path home, String url, String token, String user) throws Exception {
+        Path lake = home.resolve("lake");
+        Path spec = home.resolve("digits-long.yaml");
+        Files.writeString(spec, Files.readString(Scripts.HOME.resolve("conf/models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 6")
+                .replace("early_stopping: { metric: loss, patience: 5 }", ""));
+        java.util.Set<Path> before = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> dirs = Files.list(lake.resolve("checkpoints"))) {
+            dirs.forEach(before::add);
+        }
+        CliHarness keel = new CliHarness(spark, Scripts.HOME.toAbsolutePath().normalize()).env("KEEL_SLURM_URL", url)
+                .env("KEEL_SLURM_JWT", token).env("KEEL_SLURM_USER", user).env("KEEL_LAKE_ROOT", lake.toString())
+                .env("PATH", System.getenv("PATH")).env("HOME", System.getProperty("user.home"));
+        CliHarness.Result submitted = keel.run("train", "submit", "--spec", spec.toString(), "--split", "digits@0");
+        assertEquals(0, submitted.exit(), submitted::toString);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Submitted Slurm job (\\d+) ").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+        String job = id.group(1);
+        Path second = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (second == null && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            try (java.util.stream.Stream<Path> dirs = Files.list(lake.resolve("checkpoints"))) {
+                second = dirs.filter(d -> !before.contains(d)).map(d -> d.resolve("epoch-0002.json")).filter(Files::exists).findFirst()
+                        .orElse(null);
+            }
+        }
+        assertTrue(second != null, "the submitted training reached epoch 2");
+        ProcessBuilder requeue = new ProcessBuilder("scontrol", "requeue", job).redirectErrorStream(true);
+        requeue.environment().put("SLURM_CONF", Scripts.HOME.resolve(".keel/slurm-6840/slurm.conf").toString());
+        Process p = requeue.start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+
+        CliHarness.Result waited = keel.run("slurm", "wait", job, "--timeout", "900");
+        assertEquals(0, waited.exit(), "the requeued job finishes: " + waited);
+        assertTrue(waited.err().contains("job " + job + " PENDING (BeginTime)") || waited.err().contains("PENDING"), waited.err());
+        TestRuns runs = new TestRuns(spark, lake);
+        dev.keel.audit.AuditEvent trained = runs.env().audit().log().tail(40).stream().filter(e -> e.action().equals("model.trained")
+                && e.subject().equals("digits-mlp@2")).findFirst().orElseThrow();
+        assertTrue(trained.details().contains("\"resumed_run\":\"" + second.getParent().getFileName() + "\""), trained.details());
+        int resumedFrom = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trained.details()).get("resumed_from_epoch").asInt();
+        assertTrue(resumedFrom >= 2, "continued after epoch " + resumedFrom + ", not from scratch");
     }
 
     /** keel train submit --wait: slurm/train.sbatch runs Spark in the allocation, trains with 2 workers, registers, is metered. */
