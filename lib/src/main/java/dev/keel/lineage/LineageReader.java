@@ -61,7 +61,8 @@ public final class LineageReader {
                 run(v.runId()), specText);
     }
 
-    private String specText(ModelVersion v) {
+    /** The spec text kept in {@code v}'s model directory: what it was trained from. */
+    public String specText(ModelVersion v) {
         Path file = new Path(v.artifact(), TrainJob.SPEC_FILE);
         try {
             FileSystem fs = file.getFileSystem(hadoop);

@@ -109,10 +109,16 @@ public record Registry(String source, List<ModelVersion> versions, List<AliasCha
 
     /** Every version with its aliases, tags, owner and accountable person as they stand now. */
     public List<ModelEntry> entries() {
-        return versions.stream().map(this::entry).toList();
+        Map<String, Map<String, Long>> aliasesByName = new TreeMap<>();
+        return versions.stream().map(v -> entry(v, aliasesByName.computeIfAbsent(v.name(), this::aliases))).toList();
     }
 
     public ModelEntry entry(ModelVersion v) {
+        return entry(v, aliases(v.name()));
+    }
+
+    /** {@code v} with what was set on it since, given the aliases of its model (alias to the version it points at). */
+    private ModelEntry entry(ModelVersion v, Map<String, Long> aliasesOfModel) {
         TreeSet<String> tags = new TreeSet<>();
         String owner = v.owner();
         Optional<String> accountable = Optional.empty();
@@ -134,7 +140,7 @@ public record Registry(String source, List<ModelVersion> versions, List<AliasCha
                 case DESCRIPTION -> description = Optional.of(a.value());
             }
         }
-        List<String> aliases = aliases(v.name()).entrySet().stream().filter(e -> e.getValue() == v.version())
+        List<String> aliases = aliasesOfModel.entrySet().stream().filter(e -> e.getValue() == v.version())
                 .map(Map.Entry::getKey).toList();
         return new ModelEntry(v, aliases, List.copyOf(tags), owner, accountable, description);
     }

@@ -61,7 +61,7 @@ public final class Reproduction {
         ModelVersion v = registry.resolve(reference);
         ModelRef ref = ModelRef.of(v);
         String specText = new LineageReader(run.env().store().kernel(), run.env().layout(),
-                run.env().spark().sparkContext().hadoopConfiguration()).read(registry.entry(v)).specText();
+                run.env().spark().sparkContext().hadoopConfiguration()).specText(v);
         ModelSpec spec = ModelSpecParser.parse(v.specFile(), specText);
         if (!spec.sha256().equals(v.specSha256())) {
             throw new UsageException("Cannot reproduce " + ref + ": the spec kept in " + v.artifact() + " has SHA-256 " + spec.sha256()
