@@ -122,11 +122,13 @@ up() {
       --log-file="$STATE/munge/munged.log" --force
     for _ in $(seq 1 50); do [ -S "$STATE/munge-run/munge.socket" ] && break; sleep 0.1; done
   fi
+  # A cluster started from down starts empty (-c): jobs left by an earlier run, say a failed
+  # test's, do not come back to hold the node's CPUs.
   if ! pid_alive "$STATE/run/slurmctld.pid"; then
-    slurmctld -f "$CONF"
+    slurmctld -c -f "$CONF"
   fi
   if ! pid_alive "$STATE/run/slurmd.pid"; then
-    slurmd -f "$CONF" -N localhost
+    slurmd -c -f "$CONF" -N localhost
   fi
   for _ in $(seq 1 150); do
     # Started, and started again when it exits early (the port of a slurmrestd that was just

@@ -18,6 +18,10 @@ SCALA_BINARY=$(version_of scala.binary.version)
 HADOOP_VERSION=$(version_of hadoop.version)
 
 mkdir -p "$DIR/jars" "$DIR/bin" "$DIR/conf" "$DIR/logs" "$DIR/work" "$DIR/.resolve"
+# Jobs sharing one KEEL_HOME (a sweep's tasks) build it one at a time, and only change it when the
+# classpath changed: Spark JVMs already running from it load classes from jars/ lazily.
+exec 9> "$DIR/.lock"
+flock 9
 # What a Spark distribution ships: Spark SQL and MLlib with their dependencies, plus hadoop-aws for s3a.
 cat > "$DIR/.resolve/pom.xml.new" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -43,14 +47,17 @@ if [ ! -s "$DIR/.resolve/classpath.txt" ] || [ "$DIR/.resolve/pom.xml" -nt "$DIR
     | sed 's/\x1b\[[0-9;]*m//g') >&2
 fi
 
-find "$DIR/jars" -type l -delete
-tr ':' '\n' < "$DIR/.resolve/classpath.txt" | while IFS= read -r jar; do
-  [ -n "$jar" ] && ln -sf "$jar" "$DIR/jars/$(basename "$jar")"
-done
+if ! cmp -s "$DIR/.resolve/classpath.txt" "$DIR/.resolve/linked.txt"; then
+  find "$DIR/jars" -type l -delete
+  tr ':' '\n' < "$DIR/.resolve/classpath.txt" | while IFS= read -r jar; do
+    [ -n "$jar" ] && ln -sf "$jar" "$DIR/jars/$(basename "$jar")"
+  done
+  cp "$DIR/.resolve/classpath.txt" "$DIR/.resolve/linked.txt"
+fi
 # Spark's launcher takes jars/ from an installation that has a RELEASE file.
 echo "Spark $SPARK_VERSION assembled by keel from Maven artifacts" > "$DIR/RELEASE"
 
-cat > "$DIR/bin/spark-class" <<'SCRIPT'
+cat > "$DIR/bin/spark-class.new" <<'SCRIPT'
 #!/usr/bin/env bash
 # Runs a Spark main class the way a Spark distribution does: Spark's launcher library builds the
 # java command line (classpath from jars/, driver options, memory) and this script executes it.
@@ -81,10 +88,17 @@ fi
 exec "${COMMAND[@]:0:$last}"
 SCRIPT
 
-cat > "$DIR/bin/spark-submit" <<'SCRIPT'
+cat > "$DIR/bin/spark-submit.new" <<'SCRIPT'
 #!/usr/bin/env bash
 exec "$(dirname "${BASH_SOURCE[0]}")/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
 SCRIPT
 
-chmod +x "$DIR/bin/spark-class" "$DIR/bin/spark-submit"
+for script in spark-class spark-submit; do
+  chmod +x "$DIR/bin/$script.new"
+  if cmp -s "$DIR/bin/$script.new" "$DIR/bin/$script"; then
+    rm "$DIR/bin/$script.new"
+  else
+    mv "$DIR/bin/$script.new" "$DIR/bin/$script"
+  fi
+done
 echo "$DIR"

@@ -87,6 +87,21 @@ public final class Cli {
                 config -> appName -> SparkSessions.create(config, appName), System.getenv(), BuildInfo.of(KeelMain.class));
     }
 
+    /**
+     * This invocation acting as {@code actor}: the same configuration, output and Spark session,
+     * with runs recorded as that actor (what the demo runs the nightly pipeline as, as cron would).
+     */
+    Cli actingAs(String actor) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("KEEL_ACTOR", actor);
+        Cli other = new Cli(out, err, loader, sessions, env, build);
+        other.globals(confFile, sets, json, verbose);
+        other.arguments(arguments);
+        other.config = config;
+        other.spark = spark;
+        return other;
+    }
+
     void globals(Optional<Path> confFile, Map<String, String> sets, boolean json, boolean verbose) {
         this.confFile = confFile;
         this.sets = new LinkedHashMap<>(sets);
@@ -161,7 +176,17 @@ public final class Cli {
     public RunEnvironment environment(String command, RunId id) {
         KeelConfig c = config();
         return new RunEnvironment(spark(command, id), c, LakeLayout.of(LakeConfig.from(c)), build, actor(), host(),
-                Optional.ofNullable(environment.get("SLURM_JOB_ID")), progress(), Clock.systemUTC());
+                slurmJobId(), progress(), Clock.systemUTC());
+    }
+
+    /** The Slurm job this runs in: {@code ARRAY_TASK} for a task of a job array, as squeue shows it. */
+    private Optional<String> slurmJobId() {
+        String array = environment.get("SLURM_ARRAY_JOB_ID");
+        String task = environment.get("SLURM_ARRAY_TASK_ID");
+        if (array != null && task != null) {
+            return Optional.of(array + "_" + task);
+        }
+        return Optional.ofNullable(environment.get("SLURM_JOB_ID"));
     }
 
     /**

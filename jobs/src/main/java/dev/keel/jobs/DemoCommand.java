@@ -2,10 +2,11 @@ package dev.keel.jobs;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
+
+import org.apache.hadoop.conf.Configuration;
 
 import dev.keel.access.Access;
 import dev.keel.access.Permissions;
@@ -17,43 +18,37 @@ import dev.keel.demo.DigitsDrop;
 import dev.keel.demo.DropManifest;
 import dev.keel.doctor.Doctor;
 import dev.keel.doctor.DoctorReport;
+import dev.keel.error.ExitCode;
 import dev.keel.error.IntegrityException;
-import dev.keel.ingest.IngestJob;
-import dev.keel.ingest.IngestMode;
-import dev.keel.ingest.IngestRequest;
-import dev.keel.ingest.IngestResult;
 import dev.keel.lake.LakeLayout.KeelTable;
-import dev.keel.quality.Contract;
-import dev.keel.quality.ContractParser;
-import dev.keel.registry.ModelVersions;
+import dev.keel.pipeline.Pipeline;
+import dev.keel.pipeline.PipelineConfig;
+import dev.keel.pipeline.Step;
+import dev.keel.registry.ModelCatalog;
+import dev.keel.report.ComplianceReport;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunEnvironment;
 import dev.keel.run.RunId;
 import dev.keel.run.RunRecord;
-import dev.keel.split.SplitFractions;
-import dev.keel.split.SplitJob;
-import dev.keel.split.SplitManifest;
-import dev.keel.split.SplitRequest;
-import dev.keel.split.SplitResult;
-import dev.keel.train.ModelSpec;
 import dev.keel.train.ModelSpecParser;
-import dev.keel.train.TrainJob;
-import dev.keel.train.TrainRequest;
-import dev.keel.train.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code keel demo}: the README's first command. Checks the machine, records a run, writes and
- * verifies audit events, anchors the chain, ingests the shipped digits drop with its injected
- * dirt, splits it 80/10/10 stratified by label, trains the digits MLP on the split, and says
- * what it did and where to look.
+ * verifies audit events, anchors the chain, then runs the nightly pipeline
+ * ({@code conf/pipelines/digits.properties}) for two nights as its service account: night 1 on
+ * the shipped digits drop with its injected dirt (ingest, quality gate, split, the first model
+ * trained, gated and promoted to champion), night 2 on a new batch of scans (new data and split
+ * versions, a challenger compared with the champion, a promotion decision). Ends with a
+ * compliance report and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run keel end to end on the configured lakehouse (default ./lakehouse) and explain what happened.")
+        description = {"Run keel end to end on the configured lakehouse (default ./lakehouse): two nights of the retraining",
+            "pipeline (conf/pipelines/digits.properties), then a compliance report; explain what happened."})
 final class DemoCommand implements Callable<Integer> {
-    /** The demo split's seed: fixed, so every demo run makes the same split. */
-    private static final long SPLIT_SEED = 7L;
+    /** Who the demo runs the nightly pipeline as: the release service account of conf/access-policy.yaml, as conf/crontab.example does. */
+    static final String PIPELINE_ACTOR = "release-bot";
 
     @ParentCommand
     KeelCommand parent;
@@ -73,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         RunEnvironment env = cli.environment("demo", id);
         AuditEvent note = RunContext.execute(env, id, "demo", cli.arguments(), Access.to("keel-demo", Permissions.AUDIT_NOTE), run -> {
             try (RunContext.Step step = run.step("recording a demo approval note")) {
-                return run.audit("note", "keel-demo", Map.of("message", "Foundation demo: run, audit and anchor"));
+                return run.audit("note", "keel-demo", Map.of("message", "Demo: two nights of the retraining pipeline"));
             }
         });
         RunRecord record = env.runs().find(id.value()).orElseThrow();
@@ -93,71 +88,58 @@ final class DemoCommand implements Callable<Integer> {
         Anchor anchor = env.audit().anchor(env.actor().name());
         cli.out().printf("   head anchored outside the table at %s%n", anchor.location());
 
-        cli.out().println("4. Ingest");
-        ingestDrop(cli);
+        Path file = Path.of(cli.config().get(ConfigKeys.PIPELINE_DIR)).resolve("digits.properties");
+        PipelineConfig pipeline = PipelineConfig.read(file, PipelineCommand.context(cli));
+        Cli nightly = cli.actingAs(PIPELINE_ACTOR);
+        Configuration hadoop = env.spark().sparkContext().hadoopConfiguration();
+        String landing = env.layout().raw("digits");
 
-        cli.out().println("5. Split");
-        SplitManifest split = splitDigits(cli);
+        cli.out().printf("4. Night 1: the shipped drop, then keel pipeline --config %s (as %s)%n", file, PIPELINE_ACTOR);
+        DropManifest first = DigitsDrop.shipped().write(hadoop, landing);
+        cli.out().printf("   raw drop: %d real images in %d files at %s, with %d injected faults (%d rescans)%n",
+                DigitsDrop.shipped().images(), first.files().size(), landing, first.faults().size(), first.expectedDuplicates());
+        int night1 = night(nightly, pipeline, first);
+        if (night1 != 0) {
+            return night1;
+        }
 
-        cli.out().println("6. Train");
-        trainDigits(cli, split);
+        cli.out().printf("5. Night 2: a new batch of scans, then the pipeline again%n");
+        DropManifest second = DigitsDrop.shipped().writeBatch(hadoop, landing, 2);
+        cli.out().printf("   new file %s: %d scans, %d of them dirty%n", second.files().get(0), second.lines(), second.expectedQuarantined());
+        int night2 = night(nightly, pipeline, second);
+        if (night2 != 0 && night2 != ExitCode.MODEL_GATE.code()) {
+            return night2;
+        }
 
-        cli.out().println("Next: scripts/keel data history digits   scripts/keel data show digits --limit 5   "
-                + "scripts/keel split verify digits   scripts/keel audit tail   scripts/keel audit verify");
+        cli.out().println("6. Reports");
+        Path reports = pipeline.reports();
+        ComplianceReport.Result compliance = cli.run("report", Access.to("compliance"), run -> new ComplianceReport(run).write(
+                Instant.EPOCH, reports.resolve("compliance")));
+        ModelCatalog catalog = new ModelCatalog(env.store().kernel(), env.layout());
+        String model = ModelSpecParser.parse(pipeline.spec()).name();
+        catalog.read().versions(model).forEach(v -> cli.out().printf("   model card %s@%d: %s%n", v.name(), v.version(),
+                reports.resolve(v.name() + "-" + v.version()).resolve("index.html")));
+        cli.out().printf("   compliance report: %s (%d audited actions, chain %s)%n", compliance.page(), compliance.events(),
+                compliance.intact() ? "intact" : "BROKEN");
+        cli.out().println("Next: scripts/keel models list   scripts/keel models show digits-mlp@champion   scripts/keel usage   "
+                + "scripts/keel audit tail   scripts/nightly-retrain.sh");
         return 0;
     }
 
-    /** Writes the digits drop (unchanged files stay untouched) and ingests what is new in it. */
-    private static void ingestDrop(Cli cli) {
-        Contract contract = ContractParser.parse(Path.of(cli.config().get(ConfigKeys.CONTRACTS_DIR)).resolve("digits.yaml"));
-        record Ingested(DropManifest drop, IngestResult result) {
-        }
-        Ingested ingested = cli.run("ingest", Access.to("digits", Permissions.DATA_INGEST), run -> {
-            String landing = run.env().layout().raw("digits");
-            DropManifest written = DigitsDrop.shipped().write(run.env().spark().sparkContext().hadoopConfiguration(), landing);
-            cli.out().printf("   raw drop: %d real images in %d files at %s, with %d injected faults (%d rescans)%n",
-                    DigitsDrop.shipped().images(), written.files().size(), landing, written.faults().size(),
-                    written.expectedDuplicates());
-            return new Ingested(written, new IngestJob(run).ingest(new IngestRequest(contract, List.of(landing), IngestMode.APPEND)));
-        });
-        DropManifest drop = ingested.drop();
-        IngestResult result = ingested.result();
-        IngestCommand.print(cli, result, "   ");
-        if (!result.unchanged()) {
-            if (result.rowsQuarantined() != drop.expectedQuarantined() || result.rowsDuplicate() != drop.expectedDuplicates()) {
-                throw new IntegrityException("The demo drop's ingest quarantined " + result.rowsQuarantined() + " and dropped "
-                        + result.rowsDuplicate() + " duplicate rows, but " + drop.expectedQuarantined() + " and "
-                        + drop.expectedDuplicates() + " were injected: check conf/contracts/digits.yaml");
-            }
-            cli.out().printf("   every injected fault was caught: %d quarantined, %d superseded originals dropped%n",
-                    drop.expectedQuarantined(), drop.expectedDuplicates());
-        }
-    }
-
-    /** Splits the digits 80/10/10, stratified by label, keyed by image id (the contract's primary key). */
-    private static SplitManifest splitDigits(Cli cli) {
-        SplitRequest request = new SplitRequest("digits", Optional.empty(), SplitFractions.parse("train=0.8,val=0.1,test=0.1"),
-                SPLIT_SEED, List.of(), Optional.empty(), Optional.of("label"));
-        SplitResult result = cli.run("split", Access.to("digits", Permissions.DATA_SPLIT), run -> new SplitJob(run).split(request));
-        SplitManifest m = result.manifest();
-        cli.out().printf("   %s %s%n", result.unchanged() ? "unchanged:" : "wrote", m.table() + " from " + m.source());
-        SplitCommand.print(cli, m, "   ");
-        return m;
-    }
-
-    /** Trains the digits MLP on the demo split with one worker, unless this spec was already trained on this split. */
-    private static void trainDigits(Cli cli, SplitManifest split) {
-        ModelSpec spec = ModelSpecParser.parse(Path.of(cli.config().get(ConfigKeys.MODELS_DIR)).resolve("digits-mlp.yaml"));
-        RunEnvironment env = cli.environment("train", cli.newRunId());
-        Optional<Long> before = new ModelVersions(env.store(), env.layout().keel(KeelTable.MODELS))
-                .trainedBefore(spec.name(), spec.sha256(), split.ref("train"));
-        if (before.isPresent()) {
-            cli.out().printf("   unchanged: %s@%d was trained from %s on %s; train again with scripts/keel train --spec %s "
-                    + "--split digits@%d%n", spec.name(), before.get(), spec.file(), split.ref("train"), spec.file(),
-                    split.table().version());
-            return;
-        }
-        TrainResult result = cli.run("train", Access.to(spec.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> new TrainJob(run).train(TrainRequest.local(spec, "digits", split.table().version())));
-        TrainCommand.print(cli, result, "   ");
+    /** One night of the pipeline; when it ingested, checks that ingest quarantined exactly the rows the drop made dirty. */
+    private static int night(Cli nightly, PipelineConfig pipeline, DropManifest drop) {
+        Pipeline.Result r = PipelineCommand.run(nightly, pipeline);
+        PipelineCommand.print(nightly, pipeline, r, "   ");
+        r.steps().stream().filter(s -> s.step() == Step.INGEST && s.pipelineRun().equals(r.run())
+                && Boolean.parseBoolean(s.outputs().get("new_data"))).findFirst()
+                .ifPresent(ingest -> {
+                    long quarantined = Long.parseLong(ingest.outputs().get("rows_quarantined"));
+                    if (quarantined != drop.expectedQuarantined()) {
+                        throw new IntegrityException("The demo drop's ingest quarantined " + quarantined + " rows, but "
+                                + drop.expectedQuarantined() + " were made dirty: check conf/contracts/digits.yaml");
+                    }
+                    nightly.out().printf("   every injected fault was caught: %d row(s) quarantined with their reasons%n", quarantined);
+                });
+        return r.exitCode();
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {DoctorCommand.class, ConfigCommand.class, IngestCommand.class, DataCommand.class, SplitCommand.class,
             TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, CompareCommand.class, GateCommand.class,
             PromoteCommand.class, RollbackCommand.class, ScoreCommand.class, ReproduceCommand.class, ReportCommand.class, AuditCommand.class,
-            SlurmCommand.class, UsageCommand.class, DemoCommand.class})
+            SlurmCommand.class, UsageCommand.class, PipelineCommand.class, NotebookCommand.class, DemoCommand.class})
 final class KeelCommand extends CommandGroup {
     @Option(names = "--conf", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Configuration file (properties; may 'include' others), over conf/keel.properties.")

@@ -2,6 +2,8 @@ package dev.keel.jobs;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -11,10 +13,15 @@ import dev.keel.access.Access;
 import dev.keel.access.Permissions;
 import dev.keel.config.ConfigKeys;
 import dev.keel.error.UsageException;
+import dev.keel.registry.ModelAnnotator;
+import dev.keel.registry.ModelRef;
 import dev.keel.slurm.JobStatus;
 import dev.keel.slurm.SlurmClient;
 import dev.keel.slurm.SlurmClients;
+import dev.keel.slurm.SweepSubmission;
 import dev.keel.slurm.TrainSubmission;
+import dev.keel.sweep.SweepComparison;
+import dev.keel.sweep.SweepGrid;
 import dev.keel.train.EpochRecord;
 import dev.keel.train.ModelMetrics;
 import dev.keel.train.ModelSpec;
@@ -56,6 +63,16 @@ final class TrainCommand implements Callable<Integer> {
         "Slurm job that was requeued, the job's earlier attempt is continued without it."})
     String resume;
 
+    @Option(names = "--sweep", paramLabel = "GRID", description = {"Train one candidate of this sweep grid (the spec with the",
+        "grid's values of --candidate set); slurm/sweep.sbatch runs one per array task."})
+    Path sweep;
+
+    @Option(names = "--candidate", paramLabel = "I", description = "With --sweep: the candidate's index, from 0.")
+    Integer candidate;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Tag the registered version (repeatable), e.g. --tag sweep:nightly.")
+    List<String> tags = new ArrayList<>();
+
     @Override
     public Integer call() {
         Cli cli = parent.cli();
@@ -63,11 +80,24 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("Missing " + (spec == null ? "--spec" : "--split") + ": keel train --spec FILE --split NAME@VERSION "
                     + "trains here; keel train submit ... trains in a Slurm job");
         }
+        if ((sweep == null) != (candidate == null)) {
+            throw new UsageException("--sweep GRID and --candidate I go together: give both to train one candidate of a sweep, or neither");
+        }
         ModelSpec parsed = ModelSpecParser.parse(spec);
+        if (sweep != null) {
+            parsed = SweepGrid.read(sweep).candidate(parsed, candidate).spec();
+        }
         Matcher m = checkSplit(split);
         TrainRequest request = new TrainRequest(parsed, m.group(1), Long.parseLong(m.group(2)), workers, averagingFrequency,
                 Optional.ofNullable(resume));
-        TrainResult result = cli.run("train", Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> new TrainJob(run).train(request));
+        Access access = Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER);
+        TrainResult result = cli.run("train", tags.isEmpty() ? access : access.and(Permissions.MODEL_TAG), run -> {
+            TrainResult trained = new TrainJob(run).train(request);
+            if (!tags.isEmpty()) {
+                new ModelAnnotator(run).tag(ModelRef.of(trained.model()).toString(), tags, List.of());
+            }
+            return trained;
+        });
         if (cli.json()) {
             cli.printJson(result);
             return 0;
@@ -119,6 +149,18 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--averaging-frequency", paramLabel = "K", description = "Minibatches between averagings.")
         Integer averagingFrequency;
 
+        @Option(names = "--sweep", paramLabel = "GRID", description = {"Submit a hyper-parameter sweep instead: the grid's candidates as",
+            "a job array of slurm/sweep.sbatch (each trains and registers one, tagged sweep:<run id>) and a final job that",
+            "ranks them on validation and compares the best with the champion."})
+        Path sweep;
+
+        @Option(names = "--budget", paramLabel = "HOURS", description = {"With --sweep: the GPU-hours (CPU-hours without GPUs) its",
+            "candidates may use. Each reserves --time times its GPUs; submitting stops when the next one no longer fits."})
+        Double budget;
+
+        @Option(names = "--max-parallel", paramLabel = "P", description = "With --sweep: at most P candidates at once.")
+        Integer maxParallel;
+
         @Option(names = "--wait", description = "Wait for the job, then record its compute usage; exit with the job's exit code.")
         boolean await;
 
@@ -140,20 +182,51 @@ final class TrainCommand implements Callable<Integer> {
             });
             TrainSubmission.Request request = new TrainSubmission.Request(parsed, split, nodes, tasksPerNode, gpusPerNode, limit,
                     Optional.ofNullable(partition), Optional.ofNullable(averagingFrequency), TrainSubmission.jobEnvironment(cli.variables()));
+            if (sweep == null && (budget != null || maxParallel != null)) {
+                throw new UsageException("--budget and --max-parallel apply to a sweep: add --sweep GRID");
+            }
             SlurmClient slurm = SlurmClients.from(cli.config(), cli.actor().name());
             Path home = Path.of(cli.config().get(ConfigKeys.KEEL_HOME));
-            JobStatus ended = cli.run("train-submit", Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER), run -> {
-                TrainSubmission submission = new TrainSubmission(run, slurm);
-                long id = submission.submit(home, request);
+            Access access = Access.to(parsed.name(), Permissions.MODEL_TRAIN, Permissions.MODEL_REGISTER);
+            if (sweep != null) {
+                SweepSubmission.Request sweepRequest = new SweepSubmission.Request(request, sweep, Optional.ofNullable(budget),
+                        Optional.ofNullable(maxParallel));
+                SweepSubmission.Outcome o = cli.run("sweep-submit", access.and(Permissions.MODEL_TAG, Permissions.MODEL_EVALUATE),
+                        run -> new SweepSubmission(run, new TrainSubmission(run, slurm, home), home).submit(sweepRequest, await,
+                                Duration.ofSeconds(timeout)));
+                printSweep(cli, o, home);
+                return o.comparison().map(JobStatus::waitExitCode).orElse(0);
+            }
+            JobStatus ended = cli.run("train-submit", access, run -> {
+                TrainSubmission submission = new TrainSubmission(run, slurm, home);
+                long id = submission.submit(request);
                 cli.out().printf("Submitted Slurm job %d (keel-train-%s, %d node(s) x %d worker(s)); output %s%n", id, parsed.name(), nodes,
                         tasksPerNode, home.resolve("logs/keel-train-" + id + ".out"));
-                return await ? submission.awaitAndMeter(id, parsed.name(), Duration.ofSeconds(timeout)) : null;
+                return await ? submission.awaitAndMeter(id, "train", parsed.name(), Duration.ofSeconds(timeout)) : null;
             });
             if (ended == null) {
                 return 0;
             }
             SlurmCommand.print(cli, ended);
             return ended.waitExitCode();
+        }
+
+        private static void printSweep(Cli cli, SweepSubmission.Outcome o, Path home) {
+            if (cli.json()) {
+                cli.printJson(o);
+                return;
+            }
+            cli.out().printf("Sweep %s: %d candidate(s), tagged %s%n", o.id(), o.candidates(), SweepComparison.tag(o.id()));
+            for (SweepSubmission.Wave w : o.arrays()) {
+                cli.out().printf("  job array %d: candidates %d-%d; output %s%n", w.jobId(), w.from(), w.to(),
+                        home.resolve("logs/keel-sweep-" + w.jobId() + "_<candidate>.out"));
+            }
+            if (o.notSubmitted() > 0) {
+                cli.out().printf("  %d candidate(s) not submitted: the budget does not cover them%n", o.notSubmitted());
+            }
+            cli.out().printf("  comparison job %d; output %s%n", o.comparisonJob(), home.resolve("logs/keel-sweep-compare-"
+                    + o.comparisonJob() + ".out"));
+            o.comparison().ifPresent(c -> SlurmCommand.print(cli, c));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.keel.jobs;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.keel.lake.LakeLayout.KeelTable;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code keel usage}: GPU-hours and CPU-hours of the Slurm jobs keel ran, by model, user or week. */
 @Command(name = "usage", mixinStandardHelpOptions = true,
-        description = "GPU-hours and CPU-hours from _keel/compute_usage, by model, user or week (read without Spark).")
+        description = {"GPU-hours and CPU-hours from _keel/compute_usage, by model, user or week, with the sampled CPU and GPU",
+            "utilisation (read without Spark)."})
 final class UsageCommand implements Callable<Integer> {
     @ParentCommand
     KeelCommand parent;
@@ -29,10 +31,14 @@ final class UsageCommand implements Callable<Integer> {
         } else if (lines.isEmpty()) {
             cli.out().println("No compute recorded yet (keel train submit --wait records it)");
         } else {
-            cli.out().printf("%-24s %6s %10s %10s %10s%n", by, "jobs", "GPU-hours", "CPU-hours", "hours");
-            lines.forEach(l -> cli.out().printf(Locale.ROOT, "%-24s %6d %10.3f %10.3f %10.3f%n", l.key(), l.jobs(), l.gpuHours(),
-                    l.cpuHours(), l.elapsedHours()));
+            cli.out().printf("%-24s %6s %10s %10s %10s %8s %8s%n", by, "jobs", "GPU-hours", "CPU-hours", "hours", "CPU busy", "GPU busy");
+            lines.forEach(l -> cli.out().printf(Locale.ROOT, "%-24s %6d %10.3f %10.3f %10.3f %8s %8s%n", l.key(), l.jobs(), l.gpuHours(),
+                    l.cpuHours(), l.elapsedHours(), percent(l.cpuUtilisation()), percent(l.gpuUtilisation())));
         }
         return 0;
+    }
+
+    private static String percent(Optional<Double> share) {
+        return share.map(s -> String.format(Locale.ROOT, "%.0f%%", 100 * s)).orElse("-");
     }
 }

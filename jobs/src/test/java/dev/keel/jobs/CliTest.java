@@ -77,7 +77,7 @@ class CliTest {
         assertOneLineError(keel.run("audit", "tail", "--bogus"), 2, "keel: Unknown option: '--bogus' (see 'keel audit tail --help')");
         assertOneLineError(keel.run("frobnicate"), 2, "keel: Unmatched argument at index 0: 'frobnicate'");
         assertOneLineError(keel.run(), 2, "keel: Missing subcommand: choose one of doctor, config, ingest, data, split, train, models, "
-                + "evaluate, compare, gate, promote, rollback, score, reproduce, report, audit, slurm, usage, demo");
+                + "evaluate, compare, gate, promote, rollback, score, reproduce, report, audit, slurm, usage, pipeline, notebook, demo");
         assertOneLineError(keel.run("audit"), 2, "keel: Missing subcommand: choose one of note, tail, verify, anchor");
         assertOneLineError(keel.run("audit", "note", "--message", "hi"), 2, "keel: Missing required option: '--subject=S'");
         assertOneLineError(keel.run("--set", "lake.rot=/x", "doctor"), 2,

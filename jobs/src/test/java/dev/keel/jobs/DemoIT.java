@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
@@ -15,88 +16,110 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.keel.testing.SharedSpark;
 
 /**
- * The README's first command, {@code scripts/keel demo}, on a fresh lakehouse and again on the same
- * one; then a release of its model: a challenger trained, compared, gated, promoted (and denied for
- * a user without the role), exported, scored, reproduced, its model card rendered in headless
- * Chromium, and a compliance report.
+ * The README's first command, {@code scripts/keel demo}, on a fresh lakehouse: two nights of the
+ * retraining pipeline (the shipped drop, then a new batch: a challenger, a comparison with the
+ * champion and a promotion decision) and the reports; again on the same lakehouse, where nothing
+ * is new; then a release by hand: a weak challenger trained, compared, gated, refused (and denied
+ * for a user without the role), its model card rendered in headless Chromium, the champion
+ * exported, scored, reproduced, and a compliance report.
  */
 @ExtendWith(SharedSpark.class)
 class DemoIT {
     @Test
-    void theDemoRecordsARunAuditsItVerifiesAndAnchors(SparkSession spark, @TempDir Path home) throws Exception {
+    void theDemoRunsTwoNightsOfThePipelineAndReports(SparkSession spark, @TempDir Path home) throws Exception {
         Path lake = home.resolve("lakehouse");
+        Path conf = Path.of("..", "conf").toAbsolutePath().normalize();
         CliHarness keel = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", lake.toString())
-                .env("KEEL_QUALITY_CONTRACTS_DIR", Path.of("..", "conf", "contracts").toAbsolutePath().normalize().toString())
-                .env("KEEL_TRAIN_MODELS_DIR", Path.of("..", "conf", "models").toAbsolutePath().normalize().toString());
+                .env("KEEL_QUALITY_CONTRACTS_DIR", conf.resolve("contracts").toString())
+                .env("KEEL_TRAIN_MODELS_DIR", conf.resolve("models").toString())
+                .env("KEEL_PIPELINE_DIR", conf.resolve("pipelines").toString())
+                .env("KEEL_RELEASE_DIR", conf.resolve("release").toString())
+                .env("KEEL_ACCESS_POLICY", conf.resolve("access-policy.yaml").toString());
 
         CliHarness.Result first = keel.run("demo");
         assertEquals(0, first.exit(), first::toString);
-        assertTrue(first.out().contains("ok   lake.root " + lake), first.out());
-        assertTrue(first.out().contains("(demo) SUCCEEDED, by tester"), first.out());
-        assertTrue(first.out().contains("chain verified: 3 events, head #3"), first.out());
-        assertTrue(first.out().contains("clean             1,706") && first.out().contains("every injected fault was caught"),
-                first.out());
-        assertTrue(first.out().contains("   wrote " + lake.resolve("splits/digits") + "@v0 from "), first.out());
-        assertTrue(first.out().contains("stratified by label") && first.out().contains("leaks       0 key(s)"), first.out());
-        assertTrue(first.out().contains("   Trained digits-mlp version 1 (run "), first.out());
-        java.util.regex.Matcher accuracy = java.util.regex.Pattern.compile("test \\(.*#test, 169 examples\\): accuracy (0\\.\\d+)")
-                .matcher(first.out());
-        assertTrue(accuracy.find(), first.out());
-        assertTrue(Double.parseDouble(accuracy.group(1)) >= 0.95, "the demo model's test accuracy " + accuracy.group(1));
-        assertTrue(Files.exists(lake.resolve("models/digits-mlp/1/model.zip")));
+        String out = first.out();
+        assertTrue(out.contains("ok   lake.root " + lake), out);
+        assertTrue(out.contains("(demo) SUCCEEDED, by tester"), out);
+        assertTrue(out.contains("chain verified: 3 events, head #3"), out);
+        assertTrue(out.contains("4. Night 1: the shipped drop") && out.contains("(as release-bot)"), out);
+        assertTrue(out.contains("every injected fault was caught: 91 row(s) quarantined"), out);
+        assertTrue(line(out, "ingest\\s+succeeded\\s+run \\S+\\s+5 new file\\(s\\), 1706 clean row\\(s\\), 91 quarantined: digits version 0"),
+                out);
+        assertTrue(line(out, "quality\\s+succeeded\\s+run \\S+\\s+5\\.0% of the new rows quarantined \\(limit 6\\.0%\\)"), out);
+        assertTrue(line(out, "train\\s+succeeded\\s+run \\S+\\s+digits-mlp@1 trained \\d+ epoch\\(s\\).*"), out);
+        assertTrue(line(out, "compare\\s+skipped\\s+skipped: no other champion to compare with"), out);
+        assertTrue(line(out, "gate\\s+succeeded\\s+run \\S+\\s+every gate passed"), out);
+        assertTrue(line(out, "promote\\s+succeeded\\s+run \\S+\\s+digits-mlp@1 promoted to champion"), out);
+
+        assertTrue(out.contains("5. Night 2: a new batch of scans") && out.contains("new file digits-batch-2.csv: 599 scans, 8 of them dirty"),
+                out);
+        assertTrue(out.contains("every injected fault was caught: 8 row(s) quarantined"), out);
+        assertTrue(line(out, "ingest\\s+succeeded\\s+run \\S+\\s+1 new file\\(s\\), 591 clean row\\(s\\), 8 quarantined: digits version 1"),
+                out);
+        assertTrue(line(out, "split\\s+succeeded\\s+run \\S+\\s+split digits@1 of digits version 1 .*"), out);
+        assertTrue(line(out, "train\\s+succeeded\\s+run \\S+\\s+digits-mlp@2 trained .*"), out);
+        assertTrue(line(out, "compare\\s+succeeded\\s+run \\S+\\s+digits-mlp@2 against champion digits-mlp@1: .* \\(McNemar p = .*\\)"),
+                out);
+        boolean promoted = line(out, "promote\\s+succeeded\\s+run \\S+\\s+digits-mlp@2 promoted to champion");
+        assertTrue(promoted || line(out, "promote\\s+skipped\\s+skipped: digits-mlp@2 failed its gates \\(.*\\); the champion stays"),
+                "night 2 decides: " + out);
+        int champion = promoted ? 2 : 1;
+        assertTrue(keel.run("models", "show", "digits-mlp@champion").out().startsWith("digits-mlp@" + champion + " "));
+        for (int v = 1; v <= 2; v++) {
+            assertTrue(out.contains("model card digits-mlp@" + v + ": " + lake.resolve("reports/digits-mlp-" + v + "/index.html")), out);
+            assertTrue(Files.exists(lake.resolve("reports/digits-mlp-" + v + "/index.html")));
+        }
+        assertTrue(out.contains("compliance report: " + lake.resolve("reports/compliance/index.html")) && out.contains("chain intact"), out);
 
         CliHarness.Result second = keel.run("demo");
         assertEquals(0, second.exit(), second::toString);
-        assertTrue(second.out().contains("chain verified: 15 events, head #15"),
-                "the first demo's ingest, split and training were audited too: " + second.out());
-        assertTrue(second.out().contains("   unchanged: " + lake.resolve("splits/digits") + "@v0"), second.out());
-        assertTrue(second.out().contains("   unchanged: digits-mlp@1 was trained from "), second.out());
-
+        assertEquals(2, second.out().split("skipped, no new data: digits-mlp@2 was already trained from ", -1).length - 1,
+                "neither night finds new data the second time: " + second.out());
+        assertEquals(2, spark.read().format("delta").load(lake.resolve("_keel/models").toString()).count());
         try (Stream<Path> anchors = Files.list(lake.resolve("_keel/audit_anchors"))) {
             assertEquals(2, anchors.filter(p -> p.getFileName().toString().matches("anchor-\\d{12}-\\d+\\.json")).count());
         }
-        assertEquals(2, spark.read().format("delta").load(lake.resolve("_keel/runs").toString())
-                .filter("kind = 'demo' AND status = 'SUCCEEDED'").count());
+        assertEquals(4, spark.read().format("delta").load(lake.resolve("_keel/runs").toString())
+                .filter("kind = 'pipeline' AND status = 'SUCCEEDED' AND actor = 'release-bot'").count(), "four nights, as the service account");
         CliHarness.Result verify = keel.run("audit", "verify");
         assertEquals(0, verify.exit(), verify::toString);
 
-        release(spark, home, keel);
+        release(spark, home, keel, champion);
     }
 
-    private static void release(SparkSession spark, Path home, CliHarness contributor) throws Exception {
+    private static boolean line(String out, String regex) {
+        return out.lines().anyMatch(l -> l.matches("\\s+" + regex));
+    }
+
+    private static void release(SparkSession spark, Path home, CliHarness keel, int champion) throws Exception {
         Path conf = Path.of("..", "conf").toAbsolutePath().normalize();
-        CliHarness keel = contributor.env("KEEL_ACCESS_POLICY", conf.resolve("access-policy.yaml").toString())
-                .env("KEEL_RELEASE_DIR", conf.resolve("release").toString());
         Path challenger = home.resolve("digits-mlp-short.yaml");
         Files.writeString(challenger, Files.readString(conf.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 1")
                 .replace("learning_rate: 0.003", "learning_rate: 0.0003"));
-        CliHarness.Result trained = keel.run("train", "--spec", challenger.toString(), "--split", "digits@0");
+        CliHarness.Result trained = keel.run("train", "--spec", challenger.toString(), "--split", "digits@1");
         assertEquals(0, trained.exit(), trained::toString);
-        assertTrue(trained.out().contains("Trained digits-mlp version 2"), trained.out());
+        assertTrue(trained.out().contains("Trained digits-mlp version 3"), trained.out());
 
-        CliHarness.Result compared = keel.run("compare", "--candidate", "digits-mlp@2", "--baseline", "digits-mlp@1");
+        CliHarness.Result compared = keel.run("compare", "--candidate", "digits-mlp@3", "--baseline", "digits-mlp@champion");
         assertEquals(0, compared.exit(), compared::toString);
         assertTrue(compared.out().contains("McNemar exact: ") && compared.out().contains("; p = ")
                 && compared.out().contains("verdict at alpha 0.05: worse"), compared.out());
 
-        CliHarness.Result gated = keel.run("gate", "digits-mlp@1");
-        assertEquals(0, gated.exit(), gated::toString);
-        assertTrue(gated.out().contains("PASSED: 5 of 5 gate(s) passed"), gated.out());
-        CliHarness.Result denied = keel.run("promote", "digits-mlp@1", "--alias", "champion", "--reason", "first release");
-        assertEquals(6, denied.exit(), "contributors may not move champion: " + denied);
-        keel.env("KEEL_ACTOR", "release-bot");
-        CliHarness.Result promoted = keel.run("promote", "digits-mlp@1", "--alias", "champion", "--reason", "first release");
-        assertEquals(0, promoted.exit(), promoted::toString);
-
-        CliHarness.Result failed = keel.run("gate", "digits-mlp@2");
+        CliHarness.Result failed = keel.run("gate", "digits-mlp@3");
         assertEquals(4, failed.exit(), failed::toString);
         assertTrue(failed.out().contains("FAIL minimum") && failed.out().contains("FAIL champion")
-                && failed.out().contains("against champion digits-mlp@1"), failed.out());
-        assertEquals(4, keel.run("promote", "digits-mlp@2", "--alias", "champion", "--reason", "newer").exit());
-        assertTrue(keel.run("models", "show", "digits-mlp@champion").out().startsWith("digits-mlp@1 "));
+                && failed.out().contains("against champion digits-mlp@" + champion), failed.out());
+        CliHarness.Result denied = keel.run("promote", "digits-mlp@3", "--alias", "champion", "--reason", "newer");
+        assertEquals(6, denied.exit(), "contributors may not move champion: " + denied);
+        CliHarness.Result refused = keel.env("KEEL_ACTOR", "release-bot").run("promote", "digits-mlp@3", "--alias", "champion", "--reason",
+                "newer");
+        assertEquals(4, refused.exit(), "not past failed gates: " + refused);
+        assertTrue(keel.run("models", "show", "digits-mlp@champion").out().startsWith("digits-mlp@" + champion + " "));
+        keel.env("KEEL_ACTOR", "tester");
 
         Path card = home.resolve("card");
-        CliHarness.Result report = keel.run("report", "model", "digits-mlp@2", "--out", card.toString());
+        CliHarness.Result report = keel.run("report", "model", "digits-mlp@3", "--out", card.toString());
         assertEquals(0, report.exit(), report::toString);
         Scripts.Result rendered = Scripts.run(java.util.Map.of(), "scripts/chromium.sh", "render", card.resolve("index.html").toString(),
                 home.resolve("rendered").toString());
@@ -107,7 +130,7 @@ class DemoIT {
                     + "\"[^>]*data-rendered=\"true\"[^>]*>.*?<svg.*?<path", java.util.regex.Pattern.DOTALL).matcher(dom);
             assertTrue(drawn.find(), "chart " + chart + " was drawn as SVG by ECharts");
         }
-        assertTrue(dom.contains("model.gated") && dom.contains("digits-mlp@2"), "the card carries the version's audit trail");
+        assertTrue(dom.contains("model.gated") && dom.contains("digits-mlp@3"), "the card carries the version's audit trail");
         java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(home.resolve("rendered/screenshot.png").toFile());
         assertEquals(1200, shot.getWidth());
         java.util.Set<Integer> colours = new java.util.HashSet<>();
@@ -126,8 +149,8 @@ class DemoIT {
 
         CliHarness.Result scored = keel.run("score", "--model", "digits-mlp@champion", "--input", "digits@0", "--output", "digits_nightly");
         assertEquals(0, scored.exit(), scored::toString);
-        assertTrue(scored.out().startsWith("Scored 1,706 row(s) of " + home.resolve("lakehouse/datasets/digits") + "@v0 with digits-mlp@1"),
-                scored.out());
+        assertTrue(scored.out().startsWith("Scored 1,706 row(s) of " + home.resolve("lakehouse/datasets/digits") + "@v0 with digits-mlp@"
+                + champion), scored.out());
 
         CliHarness.Result reproduced = keel.run("reproduce", "digits-mlp@champion");
         assertEquals(0, reproduced.exit(), reproduced::toString);
@@ -138,5 +161,21 @@ class DemoIT {
         assertEquals(0, compliance.exit(), compliance::toString);
         String page = Files.readString(home.resolve("compliance/index.html"));
         assertTrue(page.contains("INTACT: ") && page.contains("access.denied") && page.contains("release-bot"), "compliance page");
+
+        List<String> notebooks;
+        try (Stream<Path> files = Files.list(Scripts.HOME.resolve("notebooks-export"))) {
+            notebooks = files.filter(f -> f.toString().endsWith(".sql")).map(f -> f.toAbsolutePath().normalize().toString()).sorted().toList();
+        }
+        assertTrue(notebooks.size() >= 5, notebooks::toString);
+        List<String> command = new java.util.ArrayList<>(List.of("notebook", "run"));
+        command.addAll(notebooks);
+        command.addAll(List.of("--out", home.resolve("notebooks").toString()));
+        CliHarness.Result ran = keel.run(command.toArray(String[]::new));
+        assertEquals(0, ran.exit(), "every analyst notebook runs against the demo's lakehouse, rows where rows are expected: " + ran);
+        for (String n : notebooks) {
+            String name = Path.of(n).getFileName().toString().replace(".sql", "");
+            assertTrue(ran.out().contains(n + ": "), ran.out());
+            assertTrue(Files.readString(home.resolve("notebooks/" + name + "/index.html")).contains("<table class=\"rows\">"), name);
+        }
     }
 }

@@ -24,4 +24,11 @@ public record Access(String subject, List<String> permissions) {
     public static Access to(String subject, String... permissions) {
         return new Access(subject, List.of(permissions));
     }
+
+    /** This access with {@code more} permissions needed too. */
+    public Access and(String... more) {
+        List<String> all = new java.util.ArrayList<>(permissions);
+        all.addAll(List.of(more));
+        return new Access(subject, all);
+    }
 }

@@ -77,6 +77,9 @@ public final class ConfigKeys {
     public static final ConfigKey RELEASE_DIR = ConfigKey.of("release.dir", ValueType.text(), "conf/release",
             "Where each model's release policy lives (conf/release/<model>.yaml: evaluation slices, gates, golden set).");
 
+    public static final ConfigKey PIPELINE_DIR = ConfigKey.of("pipeline.dir", ValueType.text(), "conf/pipelines",
+            "Where pipeline configs live (conf/pipelines/<name>.properties); the demo runs digits.properties from here.");
+
     /** Every declared key, secrets' {@code .file} companions included. */
     public static final List<ConfigKey> ALL = withSecretFiles(List.of(
             KEEL_HOME, KEEL_ENV, LAKE_ROOT, SPARK_MASTER,
@@ -84,7 +87,7 @@ public final class ConfigKeys {
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
             CONTRACTS_DIR, MODELS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
-            AUDIT_ANCHOR_DIR, ACCESS_POLICY, RELEASE_DIR));
+            AUDIT_ANCHOR_DIR, ACCESS_POLICY, RELEASE_DIR, PIPELINE_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */
     public static final Set<String> PREFIXES = ALL.stream()

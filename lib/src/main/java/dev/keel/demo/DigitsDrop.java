@@ -123,6 +123,53 @@ public final class DigitsDrop {
         return new DropManifest(directory, files, lines, faults);
     }
 
+    /**
+     * A later night's delivery: {@code digits-batch-<night>.csv}, new scans of every third image
+     * shifted one pixel to the right (the scanner's feed drifted), with ids from {@code d<night>0000}
+     * and scan times {@code night - 1} days after the first drop, a few of them dirty (a label out
+     * of range, a missing pixel) so that the night's quality gate has something to quarantine.
+     * Like {@link #write}, an unchanged file is left untouched.
+     *
+     * @param night 2 to 9
+     */
+    public DropManifest writeBatch(Configuration hadoop, String directory, int night) {
+        if (night < 2 || night > 9) {
+            throw new IllegalArgumentException("Cannot write a batch for night " + night + ": give 2 to 9 (night 1 is the shipped drop)");
+        }
+        String file = "digits-batch-" + night + ".csv";
+        SplittableRandom noise = new SplittableRandom(SEED + night);
+        StringBuilder text = new StringBuilder(header());
+        List<InjectedFault> faults = new ArrayList<>();
+        long lines = 0;
+        for (int i = night % 3; i < images.size(); i += 3) {
+            int n = (int) lines;
+            int[] image = images.get(i).clone();
+            for (int row = 0; row < 8; row++) {
+                System.arraycopy(images.get(i), row * 8, image, row * 8 + 1, 7);
+                image[row * 8] = 0;
+            }
+            String[] fields = new String[PIXELS + 4];
+            fields[0] = String.format("d%d%04d", night, n);
+            fields[1] = FIRST_SCAN.plusDays(night - 1L).plusSeconds(41L * n).format(SCAN_FORMAT);
+            fields[2] = STATIONS.get(noise.nextInt(STATIONS.size() - 1));
+            for (int p = 0; p < PIXELS; p++) {
+                fields[3 + p] = Integer.toString(image[p]);
+            }
+            fields[3 + PIXELS] = Integer.toString(image[PIXELS]);
+            if (n % 150 == 7) {
+                fields[3 + PIXELS] = "10";
+                faults.add(new InjectedFault(fields[0], Fault.LABEL_OUT_OF_RANGE, file, Fault.LABEL_OUT_OF_RANGE.reasons()));
+            } else if (n % 150 == 77) {
+                fields[3 + 30] = "NA";
+                faults.add(new InjectedFault(fields[0], Fault.MISSING_PIXEL, file, List.of(Fault.MISSING_PIXEL.reasons().get(0) + 30)));
+            }
+            text.append(String.join(",", fields)).append('\n');
+            lines++;
+        }
+        put(hadoop, new Path(directory, file), text.toString(), StandardCharsets.UTF_8);
+        return new DropManifest(directory, List.of(file), lines, faults);
+    }
+
     private Map<Fault, List<Integer>> pickFaults() {
         int[] order = new int[images.size()];
         Arrays.setAll(order, i -> i);

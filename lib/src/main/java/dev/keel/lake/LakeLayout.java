@@ -20,7 +20,7 @@ public record LakeLayout(String root) {
 
     /** keel's own metadata tables under {@code _keel/}. */
     public enum KeelTable {
-        RUNS, DATASET_VERSIONS, DATA_DRIFT, SPLIT_MANIFESTS, MODELS, MODEL_ALIASES, MODEL_ANNOTATIONS, EVALUATIONS, COMPUTE_USAGE, AUDIT;
+        RUNS, DATASET_VERSIONS, DATA_DRIFT, SPLIT_MANIFESTS, MODELS, MODEL_CLAIMS, MODEL_ALIASES, MODEL_ANNOTATIONS, EVALUATIONS, COMPUTE_USAGE, PIPELINE_RUNS, AUDIT;
 
         public String directory() {
             return name().toLowerCase(Locale.ROOT);

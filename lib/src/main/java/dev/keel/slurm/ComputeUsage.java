@@ -37,9 +37,10 @@ import dev.keel.lake.WriteOptions;
  * @param started when it started
  * @param ended when it ended
  * @param tres the allocation as Slurm wrote it
+ * @param utilisation how busy the job kept its CPUs and GPUs, sampled on its nodes
  */
 public record ComputeUsage(long slurmJobId, String runId, String kind, String subject, String user, String partition, String state,
-        int exitCode, int nodes, int cpus, int gpus, Instant started, Instant ended, String tres) {
+        int exitCode, int nodes, int cpus, int gpus, Instant started, Instant ended, String tres, Utilisation utilisation) {
     public static final StructType SCHEMA = new StructType()
             .add("slurm_job_id", DataTypes.LongType, false)
             .add("run_id", DataTypes.StringType, false)
@@ -57,7 +58,12 @@ public record ComputeUsage(long slurmJobId, String runId, String kind, String su
             .add("gpu_hours", DataTypes.DoubleType, false)
             .add("started_at", DataTypes.TimestampType, false)
             .add("ended_at", DataTypes.TimestampType, false)
-            .add("tres", new MapType(DataTypes.StringType, DataTypes.StringType, false), false);
+            .add("tres", new MapType(DataTypes.StringType, DataTypes.StringType, false), false)
+            .add("cpu_utilisation", DataTypes.DoubleType, true)
+            .add("gpu_utilisation", DataTypes.DoubleType, true)
+            .add("peak_memory_mb", DataTypes.LongType, true)
+            .add("utilisation_samples", DataTypes.IntegerType, false)
+            .add("utilisation_source", DataTypes.StringType, false);
 
     public ComputeUsage {
         requireNonNull(runId, "runId");
@@ -69,10 +75,11 @@ public record ComputeUsage(long slurmJobId, String runId, String kind, String su
         requireNonNull(started, "started");
         requireNonNull(ended, "ended");
         requireNonNull(tres, "tres");
+        requireNonNull(utilisation, "utilisation");
     }
 
     /** The usage of {@code job}, which must have ended. */
-    public static ComputeUsage of(JobStatus job, String runId, String kind, String subject) {
+    public static ComputeUsage of(JobStatus job, String runId, String kind, String subject, Utilisation utilisation) {
         if (!job.state().terminal()) {
             throw new IllegalArgumentException("Cannot meter job " + job.jobId() + ": it is still " + job.state());
         }
@@ -80,7 +87,7 @@ public record ComputeUsage(long slurmJobId, String runId, String kind, String su
         Instant started = job.started().orElse(job.ended().orElseThrow());
         return new ComputeUsage(job.jobId(), runId, kind, subject, job.user(), job.partition(), job.state().name(),
                 job.exit().map(ExitStatus::code).orElse(0), count(t, "node"), count(t, "cpu"),
-                count(t, "gres/gpu"), started, job.ended().orElse(started), job.tres());
+                count(t, "gres/gpu"), started, job.ended().orElse(started), job.tres(), utilisation);
     }
 
     public Duration elapsed() {
@@ -99,7 +106,9 @@ public record ComputeUsage(long slurmJobId, String runId, String kind, String su
     public void append(DeltaStore store, String path) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
         Row row = RowFactory.create(slurmJobId, runId, kind, subject, user, partition, state, exitCode, nodes, cpus, gpus,
-                elapsed().toSeconds(), cpuHours(), gpuHours(), Timestamp.from(started), Timestamp.from(ended), new HashMap<>(parse(tres)));
+                elapsed().toSeconds(), cpuHours(), gpuHours(), Timestamp.from(started), Timestamp.from(ended), new HashMap<>(parse(tres)),
+                utilisation.cpu().orElse(null), utilisation.gpu().orElse(null), utilisation.peakMemoryMb().orElse(null), utilisation.samples(),
+                utilisation.source());
         store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(runId));
     }
 

@@ -54,6 +54,11 @@ final class DialectV40 implements Dialect {
         job.put("current_working_directory", r.workingDirectory());
         job.put("standard_output", r.standardOutput());
         r.standardError().ifPresent(e -> job.put("standard_error", e));
+        r.warningSeconds().ifPresent(w -> {
+            job.putArray("kill_warning_flags").add("BATCH_JOB");
+            job.put("kill_warning_signal", "SIGUSR1");
+            number(job, "kill_warning_delay", w);
+        });
         return body;
     }
 

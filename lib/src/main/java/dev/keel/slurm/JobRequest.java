@@ -30,11 +30,14 @@ import dev.keel.error.UsageException;
  * @param workingDirectory its working directory
  * @param standardOutput the output file (Slurm patterns allowed)
  * @param standardError the error file, empty to share the output file
+ * @param warningSeconds send the batch script SIGUSR1 this long before the time limit, so that it
+ *     can checkpoint and requeue itself; v0.0.40 and later carry it as the job's kill warning,
+ *     v0.0.38 cannot address the batch shell alone and leaves it to the script ({@code slurm/allocation.sh})
  */
 public record JobRequest(String script, String name, Optional<String> partition, Optional<String> account, Optional<String> qos,
         int nodes, int tasksPerNode, int cpusPerTask, int gpusPerNode, Optional<Long> memoryPerNodeMb, Optional<Integer> timeLimitMinutes,
         Optional<String> array, Optional<String> dependency, boolean requeue, Map<String, String> environment, String workingDirectory,
-        String standardOutput, Optional<String> standardError) {
+        String standardOutput, Optional<String> standardError, Optional<Integer> warningSeconds) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern ARRAY = Pattern.compile("[0-9]+(-[0-9]+(:[0-9]+)?)?(,[0-9]+(-[0-9]+(:[0-9]+)?)?)*(%[0-9]+)?");
     private static final Pattern DEPENDENCY = Pattern.compile("(after|afterany|afterok|afternotok|aftercorr|singleton)"
@@ -78,6 +81,11 @@ public record JobRequest(String script, String name, Optional<String> partition,
         requireNonNull(workingDirectory, "workingDirectory");
         requireNonNull(standardOutput, "standardOutput");
         requireNonNull(standardError, "standardError");
+        requireNonNull(warningSeconds, "warningSeconds").ifPresent(w -> {
+            if (w < 1 || w > 65_535) {
+                throw new UsageException("Invalid warning time " + w + " s before the time limit: give 1 to 65535 seconds");
+            }
+        });
     }
 
     private static void positive(String what, long value) {
@@ -91,6 +99,6 @@ public record JobRequest(String script, String name, Optional<String> partition,
             String standardOutput) {
         return new JobRequest(script, name, Optional.empty(), Optional.empty(), Optional.empty(), 1, 1, 1, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), true, environment, workingDirectory, standardOutput,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 }

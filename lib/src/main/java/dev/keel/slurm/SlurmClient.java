@@ -9,10 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +51,7 @@ public final class SlurmClient {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final Clock clock;
+    private final Optional<Instant> expires;
     private Dialect dialect;
 
     /** Waits between tries; tests pass one that does not sleep. */
@@ -69,7 +74,7 @@ public final class SlurmClient {
         this.sleeper = requireNonNull(sleeper, "sleeper");
         this.random = requireNonNull(random, "random");
         this.clock = requireNonNull(clock, "clock");
-        checkToken();
+        this.expires = checkToken();
     }
 
     /** The API version in use, e.g. {@code v0.0.38}: the newest the daemon serves and this client speaks. */
@@ -118,28 +123,55 @@ public final class SlurmClient {
     }
 
     /**
+     * Every task of the job array {@code id} (one job for a plain job). Tasks Slurm has not split
+     * off yet appear as one pending record.
+     */
+    public List<JobStatus> tasks(long id) {
+        JsonNode jobs = Json.field(call("GET", path("job/" + id), null), "jobs", "job " + id);
+        if (!jobs.isArray() || jobs.isEmpty()) {
+            throw new SlurmRequestException("Slurm has no job " + id + ": it never existed or ended more than MinJobAge ago");
+        }
+        List<JobStatus> tasks = new ArrayList<>();
+        jobs.forEach(j -> tasks.add(dialect().job(j)));
+        tasks.sort(Comparator.comparing((JobStatus t) -> t.arrayTaskId().orElse(Long.MAX_VALUE)));
+        return tasks;
+    }
+
+    /**
      * Polls {@code id} until it is in a terminal state, backing off from 1 s to 15 s between polls,
      * telling {@code onChange} each time its state or reason changes.
      *
      * @throws ExternalSystemException when it is still running after {@code timeout}
      */
     public JobStatus await(long id, Duration timeout, Consumer<JobStatus> onChange) {
+        return poll(id, () -> List.of(job(id)), timeout, onChange).get(0);
+    }
+
+    /** As {@link #await}, for every task of the job array {@code id}. */
+    public List<JobStatus> awaitAll(long id, Duration timeout, Consumer<JobStatus> onChange) {
+        return poll(id, () -> tasks(id), timeout, onChange);
+    }
+
+    private List<JobStatus> poll(long id, Supplier<List<JobStatus>> read, Duration timeout,
+            Consumer<JobStatus> onChange) {
         Instant until = clock.instant().plus(timeout);
         Duration pause = Duration.ofSeconds(1);
-        String last = "";
+        Map<Long, String> last = new HashMap<>();
         while (true) {
-            JobStatus s = job(id);
-            String now = s.state() + " " + s.reason();
-            if (!now.equals(last)) {
-                onChange.accept(s);
-                last = now;
+            List<JobStatus> all = read.get();
+            for (JobStatus s : all) {
+                String now = s.state() + " " + s.reason();
+                if (!now.equals(last.put(s.jobId(), now))) {
+                    onChange.accept(s);
+                }
             }
-            if (s.state().terminal()) {
-                return s;
+            Optional<JobStatus> running = all.stream().filter(s -> !s.state().terminal()).findFirst();
+            if (running.isEmpty()) {
+                return all;
             }
             if (clock.instant().isAfter(until)) {
-                throw new ExternalSystemException("Slurm job " + id + " is still " + s.state() + " after " + timeout.toSeconds()
-                        + " s of waiting: wait again with 'keel slurm wait " + id + "' or cancel it");
+                throw new ExternalSystemException("Slurm job " + id + " is still " + running.get().state() + " after "
+                        + timeout.toSeconds() + " s of waiting: wait again with 'keel slurm wait " + id + "' or cancel it");
             }
             pause(pause);
             pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : pause.multipliedBy(2);
@@ -201,6 +233,11 @@ public final class SlurmClient {
         Instant deadline = clock.instant().plus(retry.deadline());
         String last = "";
         for (int attempt = 1; ; attempt++) {
+            // Slurm 22.05 answers an expired token with 500s that name no token ("Unable to find JobId"), so look first.
+            if (expires.isPresent() && expires.get().isBefore(clock.instant())) {
+                throw new SlurmAuthenticationException("The Slurm token expired at " + expires.get() + " while keel was still working "
+                        + "with Slurm: give a token that outlives the wait ('scontrol token username=" + user + " lifespan=SECONDS')");
+            }
             Request.Builder request = new Request.Builder().url(url).header("X-SLURM-USER-NAME", user).header("X-SLURM-USER-TOKEN", token);
             // Bytes, not a String: OkHttp would append "; charset=utf-8", which slurmrestd 22.05 rejects as unparseable.
             request.method(method, body == null ? (method.equals("POST") ? RequestBody.create(new byte[0], JSON) : null)
@@ -273,7 +310,8 @@ public final class SlurmClient {
     }
 
     /** Refuses a token that cannot work before it is sent: not a JWT, expired, or issued to another user. */
-    private void checkToken() {
+    /** Checks the token's shape, expiry and user; returns when it expires, if it says. */
+    private Optional<Instant> checkToken() {
         String[] parts = token.split("\\.");
         if (token.isBlank() || parts.length != 3) {
             throw new SlurmAuthenticationException("The Slurm token is not a JWT (three dot-separated parts): set KEEL_SLURM_JWT or "
@@ -286,14 +324,16 @@ public final class SlurmClient {
             throw new SlurmAuthenticationException("The Slurm token's claims cannot be read: get a new one with 'scontrol token "
                     + "username=" + user + "'");
         }
-        if (claims.has("exp") && Instant.ofEpochSecond(claims.get("exp").asLong()).isBefore(clock.instant())) {
-            throw new SlurmAuthenticationException("The Slurm token expired at " + Instant.ofEpochSecond(claims.get("exp").asLong())
-                    + ": get a new one with 'scontrol token username=" + user + " lifespan=SECONDS'");
+        Optional<Instant> exp = claims.has("exp") ? Optional.of(Instant.ofEpochSecond(claims.get("exp").asLong())) : Optional.empty();
+        if (exp.isPresent() && exp.get().isBefore(clock.instant())) {
+            throw new SlurmAuthenticationException("The Slurm token expired at " + exp.get() + ": get a new one with 'scontrol token "
+                    + "username=" + user + " lifespan=SECONDS'");
         }
         if (claims.has("sun") && !claims.get("sun").asText().equals(user) && !claims.get("sun").asText().equals("root")) {
             throw new SlurmAuthenticationException("The Slurm token was issued to '" + claims.get("sun").asText() + "' but keel acts as '"
                     + user + "': get a token for " + user + " or set slurm.user");
         }
+        return exp;
     }
 
     private static String abbreviate(String text) {

@@ -36,12 +36,11 @@ public final class UsageReport {
      * @param gpuHours GPU-hours
      * @param cpuHours CPU-hours
      * @param elapsedHours wall-clock hours the jobs held their allocations
+     * @param cpuUtilisation mean sampled CPU busy share of the sampled jobs, weighted by their CPU-hours
+     * @param gpuUtilisation mean sampled GPU utilisation of the sampled jobs, weighted by their GPU-hours
      */
-    public record Line(String key, long jobs, double gpuHours, double cpuHours, double elapsedHours) {
-        Line plus(LakeRow r) {
-            return new Line(key, jobs + 1, gpuHours + r.getDouble("gpu_hours"), cpuHours + r.getDouble("cpu_hours"),
-                    elapsedHours + r.getLong("elapsed_seconds") / 3600.0);
-        }
+    public record Line(String key, long jobs, double gpuHours, double cpuHours, double elapsedHours, Optional<Double> cpuUtilisation,
+            Optional<Double> gpuUtilisation) {
     }
 
     /** Totals grouped {@code by} model, user or week, sorted by key. */
@@ -52,12 +51,46 @@ public final class UsageReport {
             case "week" -> r -> week(r.getInstant("started_at"));
             default -> throw new UsageException("Invalid --by '" + by + "': give model, user or week");
         };
-        Map<String, Line> lines = new TreeMap<>();
-        kernel.scan(path, Arrays.asList(ComputeUsage.SCHEMA.fieldNames()), Optional.empty(), r -> {
-            String k = key.apply(r);
-            lines.put(k, lines.getOrDefault(k, new Line(k, 0, 0, 0, 0)).plus(r));
-        });
-        return List.copyOf(lines.values());
+        Map<String, Sum> sums = new TreeMap<>();
+        kernel.scan(path, Arrays.asList(ComputeUsage.SCHEMA.fieldNames()), Optional.empty(), r -> sums.computeIfAbsent(key.apply(r),
+                k -> new Sum()).add(r));
+        return sums.entrySet().stream().map(e -> e.getValue().line(e.getKey())).toList();
+    }
+
+    /** A group's running totals. */
+    private static final class Sum {
+        private long jobs;
+        private double gpuHours;
+        private double cpuHours;
+        private double elapsedHours;
+        private final double[] cpuBusy = new double[2];
+        private final double[] gpuBusy = new double[2];
+
+        void add(LakeRow r) {
+            jobs++;
+            double gpu = r.getDouble("gpu_hours");
+            double cpu = r.getDouble("cpu_hours");
+            gpuHours += gpu;
+            cpuHours += cpu;
+            elapsedHours += r.getLong("elapsed_seconds") / 3600.0;
+            weigh(cpuBusy, r, "cpu_utilisation", cpu);
+            weigh(gpuBusy, r, "gpu_utilisation", gpu);
+        }
+
+        private static void weigh(double[] into, LakeRow r, String column, double hours) {
+            if (!r.isNull(column) && hours > 0) {
+                into[0] += r.getDouble(column) * hours;
+                into[1] += hours;
+            }
+        }
+
+        Line line(String key) {
+            return new Line(key, jobs, gpuHours, cpuHours, elapsedHours, mean(cpuBusy), mean(gpuBusy));
+        }
+
+        private static Optional<Double> mean(double[] weighted) {
+            return weighted[1] > 0 ? Optional.of(weighted[0] / weighted[1]) : Optional.empty();
+        }
     }
 
     private static String week(Instant at) {

@@ -26,6 +26,7 @@ import dev.keel.lake.LakeLayout;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.ModelVersions;
+import dev.keel.registry.VersionClaims;
 import dev.keel.run.RunContext;
 import dev.keel.run.RunRecord;
 import dev.keel.split.SplitManifest;
@@ -62,7 +63,8 @@ public final class TrainJob {
         ModelSpec spec = request.spec();
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
         ModelVersions registry = new ModelVersions(run.env().store(), layout.keel(KeelTable.MODELS));
-        long version = registry.nextVersion(spec.name());
+        long version = new VersionClaims(run.env().store(), layout.keel(KeelTable.MODEL_CLAIMS)).claim(spec.name(), registry::nextVersion,
+                run.id().value(), run.env().clock().instant());
         String directory = layout.model(spec.name(), version);
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         ModelVersion model = new ModelVersion(spec.name(), version, directory, Digests.sha256Hex(f.zip()), spec.file(), spec.sha256(),

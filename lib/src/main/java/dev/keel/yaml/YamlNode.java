@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A YAML node that remembers where it is (file, line, dotted field path), so that every problem
@@ -195,6 +196,37 @@ public final class YamlNode {
             names.add((text.substring(0, m.start()) + i + text.substring(m.end())).trim());
         }
         return names;
+    }
+
+    /**
+     * The node as plain values: strings, {@code Long}, {@code Double}, {@code Boolean}, null,
+     * lists and insertion-ordered maps, typed as YAML's core schema resolves plain scalars.
+     */
+    public Object plain() {
+        if (node instanceof ScalarNode scalar) {
+            String value = scalar.getValue();
+            Tag tag = scalar.getTag();
+            try {
+                if (Tag.INT.equals(tag)) {
+                    return Long.decode(value.replace("_", ""));
+                }
+                if (Tag.FLOAT.equals(tag)) {
+                    return Double.parseDouble(value.replace("_", ""));
+                }
+            } catch (NumberFormatException e) {
+                return value;
+            }
+            if (Tag.BOOL.equals(tag)) {
+                return bool();
+            }
+            return Tag.NULL.equals(tag) ? null : value;
+        }
+        if (node instanceof SequenceNode) {
+            return sequence().stream().map(YamlNode::plain).toList();
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        freeMapping().forEach((k, v) -> values.put(k, v.plain()));
+        return values;
     }
 
     public List<String> texts() {

@@ -61,11 +61,28 @@ class SbatchTemplateTest {
                 "n[1-2]", Optional.of(Instant.parse("2026-11-23T10:00:00Z")), Optional.of(Instant.parse("2026-11-23T10:00:00Z")),
                 Optional.of(Instant.parse("2026-11-23T11:30:00Z")), "cpu=16,mem=64G,node=2,billing=16,gres/gpu=4", "", "", Optional.empty(),
                 Optional.empty(), 0);
-        ComputeUsage usage = ComputeUsage.of(job, "r1", "train", "digits-mlp");
+        ComputeUsage usage = ComputeUsage.of(job, "r1", "train", "digits-mlp", Utilisation.NONE);
         assertEquals(2, usage.nodes());
         assertEquals(16, usage.cpus());
         assertEquals(4, usage.gpus());
         assertEquals(6.0, usage.gpuHours(), 1e-12, "4 GPUs for 1.5 hours");
         assertEquals(24.0, usage.cpuHours(), 1e-12);
+    }
+
+    @Test
+    void utilisationIsAveragedOverEveryNodesSamples(@TempDir Path dir) throws Exception {
+        assertEquals(Utilisation.NONE, Utilisation.read(dir.resolve("absent")));
+        Files.writeString(dir.resolve("utilisation-n1.tsv"), "1700000000\t0.5000\t0.9000\t2048\n1700000015\t0.7000\t0.7000\t3072\n");
+        Files.writeString(dir.resolve("utilisation-n2.tsv"), "1700000000\t0.3000\t\t1024\ntruncated\n");
+        Utilisation u = Utilisation.read(dir);
+        assertEquals(3, u.samples());
+        assertEquals(0.5, u.cpu().orElseThrow(), 1e-9, "(0.5 + 0.7 + 0.3) / 3");
+        assertEquals(0.8, u.gpu().orElseThrow(), 1e-9, "only the samples that had GPUs");
+        assertEquals(3072L, u.peakMemoryMb().orElseThrow());
+        assertEquals("nvidia-smi", u.source());
+        Files.writeString(dir.resolve("utilisation-n1.tsv"), "1700000000\t0.2500\t\t512\n");
+        Files.delete(dir.resolve("utilisation-n2.tsv"));
+        assertEquals("/proc", Utilisation.read(dir).source());
+        assertTrue(Utilisation.read(dir).gpu().isEmpty());
     }
 }

@@ -130,7 +130,7 @@ class SlurmClientTest {
     void submitBodiesFollowEachVersionsShape() {
         JobRequest request = new JobRequest("#!/bin/bash\nsrun hostname\n", "train-digits", Optional.of("gpu"), Optional.empty(),
                 Optional.empty(), 2, 4, 3, 4, Optional.of(64_000L), Optional.of(90), Optional.of("0-3%2"), Optional.of("afterok:41"), true,
-                Map.of("KEEL_ACTOR", "alice"), "/work", "/work/logs/%x-%j.out", Optional.empty());
+                Map.of("KEEL_ACTOR", "alice"), "/work", "/work/logs/%x-%j.out", Optional.empty(), Optional.of(120));
         JsonNode v38 = Dialect.of(38).submitBody(request);
         assertEquals("#!/bin/bash\nsrun hostname\n", v38.get("script").asText());
         JsonNode job38 = v38.get("job");
@@ -139,6 +139,7 @@ class SlurmClientTest {
         assertEquals("gpu:4", job38.get("gres").asText());
         assertEquals(90, job38.get("time_limit").asInt());
         assertEquals("alice", job38.get("environment").get("KEEL_ACTOR").asText());
+        assertFalse(job38.has("signal"), "22.05 would signal the job steps, not the batch script: the script warns itself");
 
         JsonNode v41 = Dialect.of(41).submitBody(request);
         JsonNode job41 = v41.get("job");
@@ -149,6 +150,9 @@ class SlurmClientTest {
         assertEquals("gres/gpu:4", job41.get("tres_per_node").asText());
         assertEquals("{\"set\":true,\"infinite\":false,\"number\":90}", job41.get("time_limit").toString());
         assertEquals("{\"set\":true,\"infinite\":false,\"number\":64000}", job41.get("memory_per_node").toString());
+        assertEquals("[\"BATCH_JOB\"]", job41.get("kill_warning_flags").toString());
+        assertEquals("SIGUSR1", job41.get("kill_warning_signal").asText());
+        assertEquals(120, job41.get("kill_warning_delay").get("number").asInt());
         assertEquals("#!/bin/bash\nsrun hostname\n", Dialect.of(40).submitBody(request).get("script").asText());
     }
 
@@ -265,6 +269,30 @@ class SlurmClientTest {
         assertTrue(other.getMessage().contains("issued to 'bob' but keel acts as 'alice'"), other.getMessage());
         assertThrows(SlurmAuthenticationException.class, () -> new SlurmClient(server.url("/").toString(), "alice", "not-a-token",
                 new OkHttpClient(), Retry.STANDARD, waits::add, new Random(1), Clock.fixed(NOW, ZoneOffset.UTC)));
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        SlurmClient waiting = new SlurmClient(server.url("/").toString(), "alice", jwt("alice", NOW.plusSeconds(60)), new OkHttpClient(),
+                Retry.STANDARD, waits::add, new Random(1), moving);
+        now.set(NOW.plusSeconds(61));
+        SlurmAuthenticationException outlived = assertThrows(SlurmAuthenticationException.class, waiting::ping);
+        assertTrue(outlived.getMessage().contains("expired at 2026-11-23T12:01:00Z while keel was still working with Slurm"),
+                "a wait that outlives its token says so instead of sending it (22.05 answers 'Unable to find JobId'): "
+                        + outlived.getMessage());
         assertEquals(0, server.getRequestCount());
 
         server.enqueue(new MockResponse().setResponseCode(401).setBody("Authentication failure"));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +93,61 @@ class SlurmLocalIT {
 
         SlurmRequestException unknown = assertThrows(SlurmRequestException.class, () -> slurm.job(987654));
         assertTrue(unknown.getMessage().contains("Invalid job id specified"), unknown.getMessage());
+    }
+
+    /**
+     * slurm/allocation.sh's signal handling, as the job templates use it: scancel leaves the job
+     * cancelled, scontrol requeue leaves it to Slurm, SIGUSR1 (the warning before the time limit,
+     * here sent 178 s early on a 3-minute job) makes the script requeue it.
+     */
+    @Test
+    void templatesStopKeelAndRequeueOnlyWhenTheyShould() throws Exception {
+        SlurmClient slurm = client(Retry.STANDARD);
+        String script = "#!/bin/bash\nset -euo pipefail\nsource " + HOME.resolve("slurm/allocation.sh") + "\nkeel_job_name=signals\n"
+                + "keel_stop_on_signals\nkeel_time_warning \"${WARN:-0}\"\nkeel_run sleep 300\n";
+        long cancelled = slurm.submit(JobRequest.of(script, "cancel-me", Map.of("PATH", System.getenv("PATH")), work.toString(),
+                work.resolve("%j.out").toString()));
+        long requeued = slurm.submit(JobRequest.of(script, "requeue-me", Map.of("PATH", System.getenv("PATH")), work.toString(),
+                work.resolve("%j.out").toString()));
+        for (long id : List.of(cancelled, requeued)) {
+            awaitState(slurm, id, JobState.RUNNING);
+        }
+        Thread.sleep(1000);
+        slurm.cancel(cancelled);
+        ProcessBuilder scontrol = new ProcessBuilder("scontrol", "requeue", Long.toString(requeued)).redirectErrorStream(true);
+        scontrol.environment().put("SLURM_CONF", HOME.resolve(".keel/slurm-" + PORT + "/slurm.conf").toString());
+        Process requeue = scontrol.start();
+        requeue.getOutputStream().close();
+        assertEquals(0, requeue.waitFor());
+        assertEquals(JobState.CANCELLED, slurm.await(cancelled, Duration.ofMinutes(1), s -> { }).state());
+        awaitOutput(cancelled, "[signals] SIGTERM: job " + cancelled + " was cancelled");
+        awaitOutput(requeued, "[signals] SIGTERM: Slurm is requeueing job " + requeued);
+        long warned = slurm.submit(new JobRequest(script, "warn-me", Optional.empty(), Optional.empty(), Optional.empty(), 1, 1, 1, 0,
+                Optional.empty(), Optional.of(3), Optional.empty(), Optional.empty(), true, Map.of("PATH", System.getenv("PATH"), "WARN",
+                "178"), work.toString(), work.resolve("%j.out").toString(), Optional.empty(), Optional.of(178)));
+        awaitOutput(warned, "[signals] SIGUSR1, the time limit is near: keel stopped; requeueing job " + warned);
+        for (long id : List.of(requeued, warned)) {
+            JobStatus s = slurm.job(id);
+            assertEquals(JobState.PENDING, s.state(), "job " + id + " is requeued");
+            assertEquals(1, s.restarts());
+            slurm.cancel(id);
+        }
+    }
+
+    private void awaitOutput(long job, String text) throws Exception {
+        Path out = work.resolve(job + ".out");
+        for (int i = 0; i < 60 && !(Files.exists(out) && Files.readString(out).contains(text)); i++) {
+            Thread.sleep(500);
+        }
+        assertTrue(Files.exists(out) && Files.readString(out).contains(text), "job " + job + " printed: " + (Files.exists(out)
+                ? Files.readString(out) : "nothing"));
+    }
+
+    private static void awaitState(SlurmClient slurm, long job, JobState state) throws Exception {
+        for (int i = 0; i < 60 && slurm.job(job).state() != state; i++) {
+            Thread.sleep(500);
+        }
+        assertEquals(state, slurm.job(job).state(), "job " + job);
     }
 
     @Test
