@@ -6,10 +6,11 @@
 #   keel_allocation_init NAME   KEEL_HOME, the job's state directory ($KEEL_STATE) and SPARK_HOME
 #   keel_spark_up               a Spark standalone master on the first node and a worker on every
 #                               node; keel's spark-submit then runs against it (KEEL_SPARK_SUBMIT_OPTS)
-#   keel_stop_on_signals        SIGUSR1 (the time limit is near): stop keel and requeue the job;
-#                               SIGTERM: stop keel, and exit (scancel) or let Slurm requeue (scontrol
-#                               requeue, preemption with PreemptMode=REQUEUE); a requeued job resumes
-#                               from keel's last checkpoint
+#   keel_stop_on_signals        SIGUSR1 (the time limit is near) or SIGTERM to a running job
+#                               (preemption's grace time, scancel --signal=TERM): stop keel and requeue
+#                               the job; SIGTERM to a job being cancelled (scancel): stop keel and
+#                               exit; to a job Slurm requeues (scontrol requeue, PreemptMode=REQUEUE):
+#                               stop keel; a requeued job resumes from keel's last checkpoint
 #   keel_run COMMAND...         runs keel in the background and waits, so that the signals reach it
 #   keel_time_warning SECONDS   SIGUSR1 to the batch script SECONDS before the job's time limit
 #   keel_sample_utilisation     every KEEL_SAMPLE_SECONDS (default 15) on every node: CPU busy share
@@ -91,6 +92,10 @@ keel_restart_count() {
   scontrol show job "$SLURM_JOB_ID" 2> /dev/null | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p' | head -1
 }
 
+keel_job_state() {
+  scontrol show job "$SLURM_JOB_ID" 2> /dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1
+}
+
 keel_stop_on_signals() {
   keel_restarts=$(keel_restart_count)
   trap 'keel_interrupted USR1' USR1
@@ -100,6 +105,9 @@ keel_stop_on_signals() {
 keel_interrupted() {
   [ -z "$keel_interrupting" ] || return 0
   keel_interrupting=yes
+  local restarts state
+  restarts=$(keel_restart_count)
+  state=$(keel_job_state)
   [ -z "$keel_pid" ] || kill -TERM "$keel_pid" 2> /dev/null || true
   [ -z "$keel_pid" ] || wait "$keel_pid" 2> /dev/null || true
   if [ "$1" = USR1 ]; then
@@ -108,9 +116,15 @@ keel_interrupted() {
     exit 0
   fi
   # Slurm counts the restart as soon as it requeues a job (scontrol requeue, preemption in REQUEUE
-  # mode); a cancelled job keeps its count, and must stay cancelled.
-  if [ "$(keel_restart_count)" != "$keel_restarts" ]; then
+  # mode); a job being cancelled is no longer RUNNING and must stay cancelled; a job that is still
+  # RUNNING was told to stop (preemption's grace time, scancel --signal=TERM) and requeues itself.
+  if [ "$restarts" != "$keel_restarts" ]; then
     echo "[$keel_job_name] SIGTERM: Slurm is requeueing job $SLURM_JOB_ID; keel stopped, the job resumes from its last checkpoint"
+    exit 0
+  fi
+  if [ "$state" = RUNNING ]; then
+    echo "[$keel_job_name] SIGTERM while running (preemption or scancel --signal): keel stopped; requeueing job $SLURM_JOB_ID, which resumes from its last checkpoint"
+    scontrol requeue "$SLURM_JOB_ID"
     exit 0
   fi
   echo "[$keel_job_name] SIGTERM: job $SLURM_JOB_ID was cancelled; keel stopped (its checkpoints stay for keel train --resume)"

@@ -23,9 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code scripts/spark-cluster.sh}: a real Spark standalone master and two worker JVMs on
- * 127.0.0.1. The demo (ingest, split, one-worker training), then {@code keel train --workers 2}
- * (parameter averaging), are submitted to it through spark-submit; the cluster is stopped by PID at
- * the end.
+ * 127.0.0.1. The demo (two nights of the pipeline, one-worker trainings), then {@code keel train
+ * --workers 2} (parameter averaging), are submitted to it through spark-submit; the cluster is
+ * stopped by PID at the end.
  */
 class SparkClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,8 +59,9 @@ class SparkClusterIT {
                     "KEEL_SPARK_SUBMIT_OPTS", "--master spark://127.0.0.1:" + port + " --executor-memory 1500m");
             Scripts.Result demo = Scripts.run(submit, "scripts/keel", "demo");
             assertEquals(0, demo.exit(), demo::toString);
-            assertTrue(demo.out().contains("clean             1,706") && demo.out().contains("leaks       0 key(s)"), demo.out());
-            assertTrue(demo.out().contains("   Trained digits-mlp version 1 (run "), demo.out());
+            assertTrue(demo.out().contains("every injected fault was caught: 91 row(s) quarantined")
+                    && demo.out().contains("digits-mlp@1 promoted to champion"), demo.out());
+            assertTrue(demo.out().contains(" digits-mlp@2 trained "), demo.out());
 
             Scripts.Result train = Scripts.run(submit, "scripts/keel", "--json", "train", "--spec", "conf/models/digits-mlp.yaml",
                     "--split", "digits@0", "--workers", "2", "--averaging-frequency", "5");
@@ -78,7 +79,7 @@ class SparkClusterIT {
             JsonNode apps = master(ui).get("completedapps");
             assertEquals(2, apps.size(), "the demo and the training ran as applications of this master: " + apps);
             apps.forEach(app -> assertEquals(2, app.get("cores").asInt(), "each used both workers' cores: " + app));
-            assertEquals(2, result.get("model").get("version").asInt(), "the demo registered version 1 with one worker");
+            assertEquals(3, result.get("model").get("version").asInt(), "the demo's two nights registered versions 1 and 2 with one worker");
             String manifest = Files.readString(Path.of(result.get("model").get("artifact").asText(), "manifest.json"));
             assertTrue(manifest.contains("\"workers\" : 2"), manifest);
         } finally {

@@ -98,7 +98,8 @@ class SlurmLocalIT {
     /**
      * slurm/allocation.sh's signal handling, as the job templates use it: scancel leaves the job
      * cancelled, scontrol requeue leaves it to Slurm, SIGUSR1 (the warning before the time limit,
-     * here sent 178 s early on a 3-minute job) makes the script requeue it.
+     * here sent 178 s early on a 3-minute job) and SIGTERM to a running job (preemption's grace
+     * time, here scancel --signal=TERM) make the script requeue it.
      */
     @Test
     void templatesStopKeelAndRequeueOnlyWhenTheyShould() throws Exception {
@@ -126,7 +127,19 @@ class SlurmLocalIT {
                 Optional.empty(), Optional.of(3), Optional.empty(), Optional.empty(), true, Map.of("PATH", System.getenv("PATH"), "WARN",
                 "178"), work.toString(), work.resolve("%j.out").toString(), Optional.empty(), Optional.of(178)));
         awaitOutput(warned, "[signals] SIGUSR1, the time limit is near: keel stopped; requeueing job " + warned);
-        for (long id : List.of(requeued, warned)) {
+        long preempted = slurm.submit(JobRequest.of(script, "preempt-me", Map.of("PATH", System.getenv("PATH")), work.toString(),
+                work.resolve("%j.out").toString()));
+        awaitState(slurm, preempted, JobState.RUNNING);
+        Thread.sleep(1000);
+        ProcessBuilder signal = new ProcessBuilder("scancel", "--signal=TERM", "--batch", Long.toString(preempted))
+                .redirectErrorStream(true);
+        signal.environment().put("SLURM_CONF", HOME.resolve(".keel/slurm-" + PORT + "/slurm.conf").toString());
+        Process term = signal.start();
+        term.getOutputStream().close();
+        assertEquals(0, term.waitFor());
+        awaitOutput(preempted, "[signals] SIGTERM while running (preemption or scancel --signal): keel stopped; requeueing job "
+                + preempted);
+        for (long id : List.of(requeued, warned, preempted)) {
             JobStatus s = slurm.job(id);
             assertEquals(JobState.PENDING, s.state(), "job " + id + " is requeued");
             assertEquals(1, s.restarts());
