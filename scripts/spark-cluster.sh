@@ -19,14 +19,8 @@ PORT="${SPARK_CLUSTER_PORT:-7077}"
 UI_PORT="${SPARK_CLUSTER_UI_PORT:-8080}"
 STATE="$KEEL_HOME/.keel/spark-cluster-$PORT"
 MASTER_URL="spark://127.0.0.1:$PORT"
-# Spark's Java 17 module flags, as scripts/keel gives the driver and executors.
-OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+# shellcheck source=scripts/java-opens.sh
+source "$KEEL_HOME/scripts/java-opens.sh"
 
 positive() {
   [[ "$2" =~ ^[1-9][0-9]*$ ]] || {
@@ -86,7 +80,7 @@ up() {
   HOME_DIR=$(spark_home)
   mkdir -p "$STATE"
   rm -f "$STATE"/*.pid "$STATE/shape"
-  export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12 SPARK_DAEMON_JAVA_OPTS="$OPENS" SPARK_LOG_DIR="$STATE"
+  export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12 SPARK_DAEMON_JAVA_OPTS="${KEEL_JAVA_OPENS[*]}" SPARK_LOG_DIR="$STATE"
   echo "$shape" > "$STATE/shape"
   echo "[spark-cluster] master $MASTER_URL (web UI http://127.0.0.1:$UI_PORT), $shape" >&2
   start master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port "$UI_PORT"

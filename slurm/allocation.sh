@@ -55,13 +55,9 @@ keel_on_every_node() {
 keel_spark_up() {
   local memory="${KEEL_WORKER_MEMORY:-2g}" gpus="${KEEL_GPUS_PER_NODE:-0}"
   local master_host="${keel_hosts[0]}" port=$((20000 + SLURM_JOB_ID % 20000)) registered=0
-  export SPARK_DAEMON_JAVA_OPTS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+  # shellcheck source=scripts/java-opens.sh
+  source "$KEEL_HOME/scripts/java-opens.sh"
+  export SPARK_DAEMON_JAVA_OPTS="${KEEL_JAVA_OPENS[*]}"
   if [ "$gpus" -gt 0 ]; then
     export SPARK_WORKER_OPTS="-Dspark.worker.resource.gpu.amount=$gpus \
 -Dspark.worker.resource.gpu.discoveryScript=$KEEL_HOME/scripts/gpu-discovery.sh"

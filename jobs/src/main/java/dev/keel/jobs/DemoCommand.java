@@ -14,6 +14,7 @@ import dev.keel.audit.Anchor;
 import dev.keel.audit.AuditEvent;
 import dev.keel.audit.AuditVerification;
 import dev.keel.config.ConfigKeys;
+import dev.keel.config.Locations;
 import dev.keel.demo.DigitsDrop;
 import dev.keel.demo.DropManifest;
 import dev.keel.doctor.Doctor;
@@ -112,13 +113,13 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         cli.out().println("6. Reports");
-        Path reports = pipeline.reports();
+        String reports = pipeline.reports();
         ComplianceReport.Result compliance = cli.run("report", Access.to("compliance"), run -> new ComplianceReport(run).write(
-                Instant.EPOCH, reports.resolve("compliance")));
+                Instant.EPOCH, Locations.join(reports, "compliance")));
         ModelCatalog catalog = new ModelCatalog(env.store().kernel(), env.layout());
         String model = ModelSpecParser.parse(pipeline.spec()).name();
         catalog.read().versions(model).forEach(v -> cli.out().printf("   model card %s@%d: %s%n", v.name(), v.version(),
-                reports.resolve(v.name() + "-" + v.version()).resolve("index.html")));
+                Locations.join(reports, v.name() + "-" + v.version(), "index.html")));
         cli.out().printf("   compliance report: %s (%d audited actions, chain %s)%n", compliance.page(), compliance.events(),
                 compliance.intact() ? "intact" : "BROKEN");
         cli.out().println("Next: scripts/keel models list   scripts/keel models show digits-mlp@champion   scripts/keel usage   "

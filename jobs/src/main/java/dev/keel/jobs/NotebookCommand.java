@@ -46,9 +46,9 @@ final class NotebookCommand extends CommandGroup {
             for (Notebook n : notebooks) {
                 Path dir = notebooks.size() == 1 ? out : out.resolve(Path.of(n.file()).getFileName().toString().replaceFirst("\\.sql$", ""));
                 try {
-                    NotebookRunner.Result r = runner.run(n, dir);
+                    NotebookRunner.Result r = runner.run(n, dir.toString());
                     long rows = r.cells().stream().mapToLong(NotebookRunner.CellResult::rows).sum();
-                    cli.out().printf("%s: %d queries, %d row(s); report %s%n", n.file(), r.cells().size(), rows, r.page().toAbsolutePath());
+                    cli.out().printf("%s: %d queries, %d row(s); report %s%n", n.file(), r.cells().size(), rows, r.page());
                 } catch (IntegrityException e) {
                     cli.err().println("keel: " + e.getMessage());
                     failures.add(n.file());

@@ -1,6 +1,5 @@
 package dev.keel.jobs;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -34,14 +33,14 @@ final class ReportCommand extends CommandGroup {
         @Parameters(paramLabel = "MODEL", description = "NAME@VERSION, NAME@ALIAS or NAME@latest.")
         String reference;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js.")
-        Path out;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
+        String out;
 
         @Override
         public Integer call() {
             Cli cli = report.parent.cli();
-            Path page = cli.run("report", Access.to(reference), run -> new ModelCard(run).write(reference, out));
-            cli.out().println("Model card written to " + page.toAbsolutePath());
+            String page = cli.run("report", Access.to(reference), run -> new ModelCard(run).write(reference, out));
+            cli.out().println("Model card written to " + page);
             return 0;
         }
     }
@@ -56,15 +55,15 @@ final class ReportCommand extends CommandGroup {
         @Option(names = "--since", required = true, paramLabel = "DATE", description = "YYYY-MM-DD (UTC) or an ISO instant.")
         String since;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js.")
-        Path out;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
+        String out;
 
         @Override
         public Integer call() {
             Cli cli = report.parent.cli();
             Instant from = parse(since);
             ComplianceReport.Result r = cli.run("report", Access.to("compliance"), run -> new ComplianceReport(run).write(from, out));
-            cli.out().printf("Compliance report written to %s: %d event(s) since %s; audit chain %s%n", r.page().toAbsolutePath(),
+            cli.out().printf("Compliance report written to %s: %d event(s) since %s; audit chain %s%n", r.page(),
                     r.events(), from, r.intact() ? "intact" : "BROKEN");
             return r.intact() ? 0 : ExitCode.DATA_QUALITY.code();
         }

@@ -2,7 +2,6 @@ package dev.keel.notebook;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +38,8 @@ public final class NotebookRunner {
     private final SparkSession spark;
     private final DeltaStore store;
     private final LakeLayout layout;
+    /** The views, registered by the first notebook this runner runs and queried by every later one. */
+    private List<String> views;
 
     public NotebookRunner(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
@@ -65,15 +66,17 @@ public final class NotebookRunner {
      * @param views the {@code keel_} views it could query
      * @param cells every query's outcome
      */
-    public record Result(String notebook, Path page, List<String> views, List<CellResult> cells) {
+    public record Result(String notebook, String page, List<String> views, List<CellResult> cells) {
         public List<CellResult> failed() {
             return cells.stream().filter(c -> c.problem().isPresent()).toList();
         }
     }
 
     /** Runs {@code notebook}, writes its report into {@code out}; fails (exit 3) when a query failed or came back empty where rows were expected. */
-    public Result run(Notebook notebook, Path out) {
-        List<String> views = registerViews();
+    public Result run(Notebook notebook, String out) {
+        if (views == null) {
+            views = registerViews();
+        }
         HtmlPage page = new HtmlPage(notebook.title());
         page.facts(Map.of("notebook", notebook.file(), "lakehouse", layout.root(), "views", String.join(", ", views)));
         List<CellResult> results = new ArrayList<>();
@@ -84,7 +87,7 @@ public final class NotebookRunner {
                 results.add(query(page, q));
             }
         }
-        Path written = page.write(out);
+        String written = page.write(out, spark.sparkContext().hadoopConfiguration());
         Result result = new Result(notebook.file(), written, views, results);
         if (!result.failed().isEmpty()) {
             throw new IntegrityException("Notebook " + notebook.file() + ": " + result.failed().size() + " of " + results.size()

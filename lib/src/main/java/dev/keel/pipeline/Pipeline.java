@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import dev.keel.access.Access;
 import dev.keel.access.Permissions;
 import dev.keel.compare.Comparison;
+import dev.keel.config.Locations;
 import dev.keel.compare.Evaluation;
 import dev.keel.compare.ModelComparer;
 import dev.keel.compare.SliceEvaluator;
@@ -366,10 +367,10 @@ public final class Pipeline {
                         + alias), model + " promoted to " + alias);
             }
             case REPORT -> {
-                Path dir = config.reports().resolve(model.replace('@', '-'));
-                Ran<Path> ran = step("report", Access.to(model), run -> new ModelCard(run).write(model, dir));
+                String dir = Locations.join(config.reports(), model.replace('@', '-'));
+                Ran<String> ran = step("report", Access.to(model), run -> new ModelCard(run).write(model, dir));
                 return outcome(pipeline, attempt, step, StepOutcome.Status.SUCCEEDED, Optional.of(ran.runId()), Map.of("report",
-                        ran.value().toString()), "model card " + ran.value());
+                        ran.value()), "model card " + ran.value());
             }
             default -> throw new IllegalStateException("Not a release step: " + step);
         }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.keel.config.Locations;
 import dev.keel.error.UsageException;
 import dev.keel.split.SplitFractions;
 
@@ -42,12 +43,12 @@ import dev.keel.split.SplitFractions;
  * @param retrainWhen {@code new-data}: whenever the data changed; {@code drift}: only when a feature drifted
  * @param driftThreshold the PSI at or above which a feature counts as drifted
  * @param promoteTo the alias a candidate that passes its gates is promoted to ({@code champion}, {@code staging}), if any
- * @param reports where model cards are written, one directory per model version
+ * @param reports where model cards are written, one directory per model version (local, or {@code s3a://}, {@code hdfs://})
  */
 public record PipelineConfig(String file, String name, Path contract, List<String> sources, double maxQuarantined,
         SplitFractions fractions, long seed, Optional<String> stratify, Path spec, String trainOn, int workers, int nodes,
         int gpusPerNode, Optional<Duration> timeLimit, Optional<String> partition, String retrainWhen, double driftThreshold,
-        Optional<String> promoteTo, Path reports) {
+        Optional<String> promoteTo, String reports) {
     private static final Pattern LINE = Pattern.compile("\\s*([A-Za-z0-9_.-]+)\\s*[=:]\\s*(.*?)\\s*");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2}):(\\d{2})");
@@ -151,7 +152,7 @@ public record PipelineConfig(String file, String name, Path contract, List<Strin
                 trainOn, (int) r.number("train.workers", 1, 1, 4096), (int) r.number("train.nodes", 1, 1, 4096),
                 (int) r.number("train.gpus_per_node", 0, 0, 64), time, r.optional("train.partition"),
                 r.choice("retrain.when", "new-data", "new-data", "drift"), r.number("retrain.drift_threshold", 0.2, 0, 100),
-                promote.equals("none") ? Optional.empty() : Optional.of(promote), Path.of(r.optional("report.dir").orElse("reports")));
+                promote.equals("none") ? Optional.empty() : Optional.of(promote), Locations.normalize(r.optional("report.dir").orElse("reports")));
     }
 
     private static UsageException problem(Path file, int line, String key, String what) {

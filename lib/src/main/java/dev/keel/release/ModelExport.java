@@ -94,7 +94,7 @@ public final class ModelExport {
             }
             Lineage lineage = new LineageReader(run.env().store().kernel(), run.env().layout(), hadoop).read(registry.entry(v));
             Files.writeString(dir.resolve("lineage.json"), JSON.writeValueAsString(lineage), StandardCharsets.UTF_8);
-            new ModelCard(run).write(reference, dir.resolve("card"));
+            new ModelCard(run).write(reference, dir.resolve("card").toString());
             Map<String, String> sums = checksums(dir);
             StringBuilder text = new StringBuilder();
             sums.forEach((path, sha) -> text.append(sha).append("  ").append(path).append('\n'));

@@ -2,7 +2,6 @@ package dev.keel.report;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,10 +39,11 @@ public final class ComplianceReport {
      * @param events the events in the period
      * @param intact whether the audit chain verified
      */
-    public record Result(Path page, int events, boolean intact) {
+    public record Result(String page, int events, boolean intact) {
     }
 
-    public Result write(Instant since, Path dir) {
+    /** Writes the report of the events since {@code since} into {@code dir} (local or Hadoop). */
+    public Result write(Instant since, String dir) {
         AuditVerification verification = run.env().audit().verify();
         List<AuditEvent> events = new AuditReader(run.env().store().kernel(), run.env().layout().keel(KeelTable.AUDIT)).all().stream()
                 .filter(e -> !e.time().isBefore(since)).toList();
@@ -80,8 +80,8 @@ public final class ComplianceReport {
         page.table(List.of("seq", "time", "actor", "action", "subject", "run", "details"), events.stream().map(e -> List.of(
                 Long.toString(e.seq()), e.time().toString(), e.actor(), e.action(), e.subject(), e.runId(), e.details())).toList(),
                 "No action in the period.");
-        Path index = page.write(dir);
-        run.audit("report.written", "compliance", Map.of("kind", "compliance", "path", index.toString(), "since",
+        String index = page.write(dir, run.env().spark().sparkContext().hadoopConfiguration());
+        run.audit("report.written", "compliance", Map.of("kind", "compliance", "path", index, "since",
                 since.atOffset(ZoneOffset.UTC).toString(), "events", events.size(), "chain_intact", verification.intact()));
         return new Result(index, events.size(), verification.intact());
     }

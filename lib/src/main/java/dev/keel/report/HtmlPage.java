@@ -11,15 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.keel.config.Locations;
 import dev.keel.error.UsageException;
 
 /**
  * A report page being written: headings, paragraphs, tables (all text escaped) and ECharts charts
  * given as option objects. {@link #write} puts {@code index.html} and {@code echarts.min.js} into
- * a directory.
+ * a local or Hadoop directory.
  */
 public final class HtmlPage {
     /** The ECharts build inside the webjar on the classpath. */
@@ -92,22 +97,39 @@ public final class HtmlPage {
         return this;
     }
 
-    /** Writes {@code index.html} and {@code echarts.min.js} into {@code dir} (created if needed). */
-    public Path write(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            try (InputStream echarts = HtmlPage.class.getClassLoader().getResourceAsStream(ECHARTS)) {
-                if (echarts == null) {
-                    throw new IllegalStateException("Cannot write report: " + ECHARTS + " is not on the classpath (the echarts webjar)");
-                }
-                Files.write(dir.resolve("echarts.min.js"), echarts.readAllBytes());
+    /**
+     * Writes {@code index.html} and {@code echarts.min.js} into {@code dir} (created if needed): a
+     * local directory, or an {@code s3a://} or {@code hdfs://} one beside a lake there. Returns the
+     * page's location.
+     */
+    public String write(String dir, Configuration hadoop) {
+        byte[] html = html().getBytes(StandardCharsets.UTF_8);
+        try (InputStream in = HtmlPage.class.getClassLoader().getResourceAsStream(ECHARTS)) {
+            if (in == null) {
+                throw new IllegalStateException("Cannot write report: " + ECHARTS + " is not on the classpath (the echarts webjar)");
             }
-            Path index = dir.resolve("index.html");
-            Files.writeString(index, html(), StandardCharsets.UTF_8);
-            return index;
+            byte[] echarts = in.readAllBytes();
+            if (Locations.isLocal(dir)) {
+                Path local = Path.of(Locations.normalize(dir));
+                Files.createDirectories(local);
+                Files.write(local.resolve("echarts.min.js"), echarts);
+                return Files.write(local.resolve("index.html"), html).toString();
+            }
+            org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(dir);
+            FileSystem fs = remote.getFileSystem(hadoop);
+            put(fs, new org.apache.hadoop.fs.Path(remote, "echarts.min.js"), echarts);
+            org.apache.hadoop.fs.Path index = new org.apache.hadoop.fs.Path(remote, "index.html");
+            put(fs, index, html);
+            return index.toString();
         } catch (IOException e) {
             throw new UsageException("Cannot write report to " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "): give a writable --out directory");
+                    + "): give a writable directory");
+        }
+    }
+
+    private static void put(FileSystem fs, org.apache.hadoop.fs.Path file, byte[] bytes) throws IOException {
+        try (FSDataOutputStream out = fs.create(file, true)) {
+            out.write(bytes);
         }
     }
 

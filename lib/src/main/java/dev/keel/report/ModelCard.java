@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -58,8 +57,8 @@ public final class ModelCard {
         this.run = requireNonNull(run, "run");
     }
 
-    /** Writes the card of the version {@code reference} names into {@code dir}; returns the page. */
-    public Path write(String reference, Path dir) {
+    /** Writes the card of the version {@code reference} names into {@code dir} (local or Hadoop); returns the page's location. */
+    public String write(String reference, String dir) {
         KernelTables kernel = run.env().store().kernel();
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
         Registry registry = new ModelCatalog(kernel, run.env().layout()).read();
@@ -130,8 +129,8 @@ public final class ModelCard {
         page.table(List.of("seq", "time", "actor", "action", "subject", "run", "details"), trail.stream().map(e -> List.of(
                 Long.toString(e.seq()), e.time().toString(), e.actor(), e.action(), e.subject(), e.runId(), e.details())).toList(),
                 "No audit event names this version.");
-        Path index = page.write(dir);
-        run.audit("report.written", ref.toString(), Map.of("kind", "model card", "path", index.toString(), "charts",
+        String index = page.write(dir, hadoop);
+        run.audit("report.written", ref.toString(), Map.of("kind", "model card", "path", index, "charts",
                 List.of("loss", "confusion", "history"), "audit_events", trail.size()));
         return index;
     }

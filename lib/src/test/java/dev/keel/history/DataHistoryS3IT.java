@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.util.UUID;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,19 +15,8 @@ import dev.keel.testing.LocalS3;
 import dev.keel.testing.SharedSpark;
 
 /** The data history operations against the real local S3 server through s3a://, ingest from s3a:// included. */
-@ExtendWith(SharedSpark.class)
+@ExtendWith({SharedSpark.class, LocalS3.class})
 class DataHistoryS3IT {
-    @BeforeAll
-    static void startS3(SparkSession spark) throws Exception {
-        LocalS3.up();
-        LocalS3.configure(spark);
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        LocalS3.down();
-    }
-
     @Test
     void historyShowDiffDriftRestoreAndVacuumOnS3(SparkSession spark) throws IOException {
         String root = "s3a://lake/history-" + UUID.randomUUID();

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,20 +27,9 @@ import dev.keel.testing.LocalS3;
 import dev.keel.testing.SharedSpark;
 
 /** The same Delta and audit writes as on local disk, against a real S3-compatible server through s3a://. */
-@ExtendWith(SharedSpark.class)
+@ExtendWith({SharedSpark.class, LocalS3.class})
 class S3RoundTripIT {
     private final String root = "s3a://lake/it-" + UUID.randomUUID();
-
-    @BeforeAll
-    static void startS3(SparkSession spark) throws Exception {
-        LocalS3.up();
-        LocalS3.configure(spark);
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        LocalS3.down();
-    }
 
     @Test
     void deltaWritesReadsAndHistoryWorkOnS3(SparkSession spark) {

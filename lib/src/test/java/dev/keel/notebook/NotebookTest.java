@@ -60,17 +60,17 @@ class NotebookTest {
         runs.run("ingest", run -> null);
         runs.run("split", run -> null);
         NotebookRunner runner = new NotebookRunner(runs.env().store(), runs.env().layout());
-        NotebookRunner.Result ok = runner.run(Notebook.parse("runs.sql", SOURCE), dir.resolve("ok"));
+        NotebookRunner.Result ok = runner.run(Notebook.parse("runs.sql", SOURCE), dir.resolve("ok").toString());
         assertTrue(ok.views().containsAll(List.of("keel_runs", "keel_audit")), ok.views()::toString);
         assertEquals(List.of(2L, 0L), ok.cells().stream().map(NotebookRunner.CellResult::rows).toList());
-        String html = Files.readString(ok.page());
+        String html = Files.readString(Path.of(ok.page()));
         assertTrue(html.contains("<h1>Runs review</h1>") && html.contains("id=\"chart-cell-2\"") && html.contains("<td>ingest</td>"), html);
 
         String broken = SOURCE + "\n-- COMMAND ----------\n\nSELECT no_such_column FROM keel_runs\n\n-- COMMAND ----------\n\n"
                 + "SELECT * FROM keel_runs WHERE kind = 'never'\n\n-- COMMAND ----------\n\n-- keel:chart line x=kind y=actor\n"
                 + "SELECT kind, actor FROM keel_runs\n";
         IntegrityException failed = assertThrows(IntegrityException.class, () -> runner.run(Notebook.parse("broken.sql", broken),
-                dir.resolve("broken")));
+                dir.resolve("broken").toString()));
         assertTrue(failed.getMessage().startsWith("Notebook broken.sql: 3 of 5 queries failed"), failed.getMessage());
         assertTrue(failed.getMessage().contains("cell 4 failed: ") && failed.getMessage().contains("no_such_column"), failed.getMessage());
         assertTrue(failed.getMessage().contains("cell 5 returned no rows"), failed.getMessage());

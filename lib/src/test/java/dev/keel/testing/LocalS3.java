@@ -7,29 +7,32 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import dev.keel.config.ConfigLoader;
 import dev.keel.config.KeelConfig;
 import dev.keel.config.S3Config;
 
 /**
- * The real S3-compatible server of {@code scripts/s3-local.sh} (S3Mock on 127.0.0.1), started and
- * stopped around a test class, and the keel configuration that points at it.
+ * The real S3-compatible server of {@code scripts/s3-local.sh} (S3Mock on 127.0.0.1) and the keel
+ * configuration that points at it. As a JUnit extension (with {@link SharedSpark}) it starts the
+ * server before a test class, points the shared session's s3a file systems at it, and stops it after.
  */
-public final class LocalS3 {
+public final class LocalS3 implements BeforeAllCallback, AfterAllCallback {
     public static final int PORT = 9091;
     public static final String ENDPOINT = "http://127.0.0.1:" + PORT;
     public static final Map<String, String> ENVIRONMENT = Map.of("KEEL_S3_ACCESS_KEY", "keel-test", "KEEL_S3_SECRET_KEY", "keel-test");
 
-    private LocalS3() {
-    }
-
-    public static void up() throws IOException, InterruptedException {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
         script("up");
+        S3Config.from(config(Map.of())).hadoopProperties().forEach(SharedSpark.session(context).sparkContext().hadoopConfiguration()::set);
     }
 
-    public static void down() throws IOException, InterruptedException {
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
         script("down");
     }
 
@@ -39,11 +42,6 @@ public final class LocalS3 {
                 "s3.ssl.enabled", "false", "s3.attempts", "2"));
         all.putAll(sets);
         return new ConfigLoader(Optional.empty(), ENVIRONMENT, new Properties()).load(Optional.empty(), all);
-    }
-
-    /** Points the shared session's s3a file systems at the local server. */
-    public static void configure(SparkSession spark) {
-        S3Config.from(config(Map.of())).hadoopProperties().forEach(spark.sparkContext().hadoopConfiguration()::set);
     }
 
     private static void script(String verb) throws IOException, InterruptedException {

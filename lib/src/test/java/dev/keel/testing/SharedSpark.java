@@ -35,8 +35,12 @@ public final class SharedSpark implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("session", key -> new Holder(), Holder.class).session;
+        return session(context);
+    }
+
+    /** The JVM's shared session, for other extensions. */
+    static SparkSession session(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("session", key -> new Holder(), Holder.class).session;
     }
 
     private static final class Holder implements ExtensionContext.Store.CloseableResource {
