@@ -1,10 +1,14 @@
 package dev.keel.jobs;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import org.apache.hadoop.conf.Configuration;
 
@@ -21,6 +25,7 @@ import dev.keel.doctor.Doctor;
 import dev.keel.doctor.DoctorReport;
 import dev.keel.error.ExitCode;
 import dev.keel.error.IntegrityException;
+import dev.keel.error.UsageException;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.pipeline.Pipeline;
 import dev.keel.pipeline.PipelineConfig;
@@ -41,12 +46,12 @@ import picocli.CommandLine.ParentCommand;
  * ({@code conf/pipelines/digits.properties}) for two nights as its service account: night 1 on
  * the shipped digits drop with its injected dirt (ingest, quality gate, split, the first model
  * trained, gated and promoted to champion), night 2 on a new batch of scans (new data and split
- * versions, a challenger compared with the champion, a promotion decision). Ends with a
- * compliance report and where to look.
+ * versions, a challenger compared with the champion, a promotion decision). Ends with the model
+ * cards, a compliance report and every analyst notebook run against the lakehouse, and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run keel end to end on the configured lakehouse (default ./lakehouse): two nights of the retraining",
-            "pipeline (conf/pipelines/digits.properties), then a compliance report; explain what happened."})
+            "pipeline (conf/pipelines/digits.properties), then the reports and the analysts' notebooks; explain what happened."})
 final class DemoCommand implements Callable<Integer> {
     /** Who the demo runs the nightly pipeline as: the release service account of conf/access-policy.yaml, as conf/crontab.example does. */
     static final String PIPELINE_ACTOR = "release-bot";
@@ -122,6 +127,16 @@ final class DemoCommand implements Callable<Integer> {
                 Locations.join(reports, v.name() + "-" + v.version(), "index.html")));
         cli.out().printf("   compliance report: %s (%d audited actions, chain %s)%n", compliance.page(), compliance.events(),
                 compliance.intact() ? "intact" : "BROKEN");
+        Path notebooks = Path.of(cli.config().get(ConfigKeys.NOTEBOOK_DIR));
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(notebooks)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".sql")).sorted().toList();
+        } catch (IOException e) {
+            throw new UsageException("Cannot list the analysts' notebooks in " + notebooks + " (" + e.getClass().getSimpleName()
+                    + "): set notebook.dir to the notebooks-export directory");
+        }
+        cli.out().printf("   analysts' notebooks from %s, run against this lakehouse:%n", notebooks);
+        NotebookCommand.runAll(cli, files, Locations.join(reports, "notebooks"), "     ");
         cli.out().println("Next: scripts/keel models list   scripts/keel models show digits-mlp@champion   scripts/keel usage   "
                 + "scripts/keel audit tail   scripts/nightly-retrain.sh");
         return 0;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.keel.config.Locations;
 import dev.keel.error.IntegrityException;
 import dev.keel.notebook.Notebook;
 import dev.keel.notebook.NotebookRunner;
@@ -38,26 +39,35 @@ final class NotebookCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Cli cli = notebook.parent.cli();
-            List<Notebook> notebooks = files.stream().map(Notebook::read).toList();
-            RunEnvironment env = cli.environment("notebook", cli.newRunId());
-            NotebookRunner runner = new NotebookRunner(env.store(), env.layout());
-            List<String> failures = new ArrayList<>();
-            for (Notebook n : notebooks) {
-                Path dir = notebooks.size() == 1 ? out : out.resolve(Path.of(n.file()).getFileName().toString().replaceFirst("\\.sql$", ""));
-                try {
-                    NotebookRunner.Result r = runner.run(n, dir.toString());
-                    long rows = r.cells().stream().mapToLong(NotebookRunner.CellResult::rows).sum();
-                    cli.out().printf("%s: %d queries, %d row(s); report %s%n", n.file(), r.cells().size(), rows, r.page());
-                } catch (IntegrityException e) {
-                    cli.err().println("keel: " + e.getMessage());
-                    failures.add(n.file());
-                }
-            }
-            if (!failures.isEmpty()) {
-                throw new IntegrityException(failures.size() + " of " + notebooks.size() + " notebook(s) failed: " + String.join(", ", failures));
-            }
+            runAll(notebook.parent.cli(), files, out.toString(), "");
             return 0;
+        }
+    }
+
+    /**
+     * Runs every notebook in {@code files} into {@code out} (with several, one subdirectory each,
+     * named for the notebook), printing one line per report; every notebook runs even after one
+     * fails, then any failure is an {@link IntegrityException} naming the failed notebooks.
+     */
+    static void runAll(Cli cli, List<Path> files, String out, String indent) {
+        List<Notebook> notebooks = files.stream().map(Notebook::read).toList();
+        RunEnvironment env = cli.environment("notebook", cli.newRunId());
+        NotebookRunner runner = new NotebookRunner(env.store(), env.layout());
+        List<String> failures = new ArrayList<>();
+        for (Notebook n : notebooks) {
+            String dir = notebooks.size() == 1 ? out : Locations.join(out, Path.of(n.file()).getFileName().toString()
+                    .replaceFirst("\\.sql$", ""));
+            try {
+                NotebookRunner.Result r = runner.run(n, dir);
+                long rows = r.cells().stream().mapToLong(NotebookRunner.CellResult::rows).sum();
+                cli.out().printf("%s%s: %d queries, %d row(s); report %s%n", indent, n.file(), r.cells().size(), rows, r.page());
+            } catch (IntegrityException e) {
+                cli.err().println("keel: " + e.getMessage());
+                failures.add(n.file());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IntegrityException(failures.size() + " of " + notebooks.size() + " notebook(s) failed: " + String.join(", ", failures));
         }
     }
 }

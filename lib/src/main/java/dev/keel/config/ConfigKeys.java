@@ -79,6 +79,8 @@ public final class ConfigKeys {
 
     public static final ConfigKey PIPELINE_DIR = ConfigKey.of("pipeline.dir", ValueType.text(), "conf/pipelines",
             "Where pipeline configs live (conf/pipelines/<name>.properties); the demo runs digits.properties from here.");
+    public static final ConfigKey NOTEBOOK_DIR = ConfigKey.of("notebook.dir", ValueType.text(), "notebooks-export",
+            "Where analysts' notebooks live (Databricks SQL source); the demo runs every *.sql here into its reports.");
 
     /** Every declared key, secrets' {@code .file} companions included. */
     public static final List<ConfigKey> ALL = withSecretFiles(List.of(
@@ -87,7 +89,7 @@ public final class ConfigKeys {
             S3_ATTEMPTS, S3_CONNECT_TIMEOUT_MS,
             SLURM_URL, SLURM_USER, SLURM_JWT,
             CONTRACTS_DIR, MODELS_DIR, LOG_RETENTION, DELETED_FILE_RETENTION, DRIFT_THRESHOLD,
-            AUDIT_ANCHOR_DIR, ACCESS_POLICY, RELEASE_DIR, PIPELINE_DIR));
+            AUDIT_ANCHOR_DIR, ACCESS_POLICY, RELEASE_DIR, PIPELINE_DIR, NOTEBOOK_DIR));
 
     /** First segments that mark a key as keel's (and therefore checked). */
     public static final Set<String> PREFIXES = ALL.stream()
