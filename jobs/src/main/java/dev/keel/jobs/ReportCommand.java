@@ -33,7 +33,8 @@ final class ReportCommand extends CommandGroup {
         @Parameters(paramLabel = "MODEL", description = "NAME@VERSION, NAME@ALIAS or NAME@latest.")
         String reference;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
         String out;
 
         @Override
@@ -55,7 +56,8 @@ final class ReportCommand extends CommandGroup {
         @Option(names = "--since", required = true, paramLabel = "DATE", description = "YYYY-MM-DD (UTC) or an ISO instant.")
         String since;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Directory for index.html and echarts.min.js (local, s3a:// or hdfs://).")
         String out;
 
         @Override

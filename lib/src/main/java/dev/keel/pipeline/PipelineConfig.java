@@ -152,7 +152,8 @@ public record PipelineConfig(String file, String name, Path contract, List<Strin
                 trainOn, (int) r.number("train.workers", 1, 1, 4096), (int) r.number("train.nodes", 1, 1, 4096),
                 (int) r.number("train.gpus_per_node", 0, 0, 64), time, r.optional("train.partition"),
                 r.choice("retrain.when", "new-data", "new-data", "drift"), r.number("retrain.drift_threshold", 0.2, 0, 100),
-                promote.equals("none") ? Optional.empty() : Optional.of(promote), Locations.normalize(r.optional("report.dir").orElse("reports")));
+                promote.equals("none") ? Optional.empty() : Optional.of(promote),
+                Locations.normalize(r.optional("report.dir").orElse("reports")));
     }
 
     private static UsageException problem(Path file, int line, String key, String what) {
