@@ -26,15 +26,12 @@ class NightlyIT {
         Path conf = Scripts.HOME.resolve("conf").toAbsolutePath().normalize();
         Path lake = home.resolve("lake");
         DigitsDrop.shipped().write(new Configuration(), lake.resolve("raw/digits").toString());
-        Path spec = home.resolve("digits-short.yaml");
-        Files.writeString(spec, Files.readString(conf.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 2"));
+        Path spec = Scripts.shortSpec(home.resolve("digits-short.yaml"), 2);
         Path config = home.resolve("it-nightly.properties");
         Files.writeString(config, String.join("\n", "pipeline.name = it-nightly", "ingest.contract = " + conf.resolve("contracts/digits.yaml"),
                 "ingest.source = ${lake.root}/raw/digits", "quality.max_quarantined = 0.06", "split.stratify = label", "train.spec = " + spec,
                 "promote.to = staging", "report.dir = " + home.resolve("reports"), ""));
-        // Gates that a 2-epoch model passes whatever the machine's load (the shipped policy also times batches).
-        Path release = Files.createDirectories(home.resolve("release"));
-        Files.writeString(release.resolve("digits-mlp.yaml"), "model: digits-mlp\ngates:\n  minimum: { accuracy: 0.5 }\n");
+        Path release = Scripts.gentleRelease(home);
         Map<String, String> env = Map.of("KEEL_LAKE_ROOT", lake.toString(), "KEEL_NIGHTLY_LOGS", home.resolve("logs").toString(),
                 "KEEL_RELEASE_DIR", release.toString(), "KEEL_ACTOR", "nightly-it");
 

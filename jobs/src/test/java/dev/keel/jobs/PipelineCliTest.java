@@ -44,7 +44,7 @@ class PipelineCliTest {
         assertTrue(failed.err().contains("Model spec " + spec), failed.err());
         assertEquals(List.of("ingest=SUCCEEDED", "quality=SUCCEEDED", "split=SUCCEEDED", "train=FAILED"), steps(spark, lake));
 
-        Files.writeString(spec, Files.readString(CONF.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 4"));
+        Scripts.shortSpec(spec, 4);
         CliHarness.Result resumed = keel.run("pipeline", "--config", config.toString());
         assertTrue(resumed.exit() == 0 || resumed.exit() == 4, resumed::toString);
         assertTrue(resumed.out().contains("(continued after a failure)"), resumed.out());

@@ -43,11 +43,8 @@ class PipelineS3IT {
         String lake = "s3a://lake/pipeline-" + UUID.randomUUID();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         DigitsDrop.shipped().write(hadoop, lake + "/raw/digits");
-        Path spec = home.resolve("digits-short.yaml");
-        Files.writeString(spec, Files.readString(CONF.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 3"));
-        // Gates a 3-epoch model passes on any machine: the shipped policy also times batches.
-        Path release = Files.createDirectories(home.resolve("release"));
-        Files.writeString(release.resolve("digits-mlp.yaml"), "model: digits-mlp\ngates:\n  minimum: { accuracy: 0.5 }\n");
+        Path spec = Scripts.shortSpec(home.resolve("digits-short.yaml"), 3);
+        Path release = Scripts.gentleRelease(home);
         Path config = home.resolve("s3-nightly.properties");
         Files.writeString(config, String.join("\n", "pipeline.name = s3-nightly", "ingest.contract = " + CONF.resolve("contracts/digits.yaml"),
                 "ingest.source = ${lake.root}/raw/digits", "quality.max_quarantined = 0.06", "split.stratify = label",

@@ -18,6 +18,22 @@ final class Scripts {
     private Scripts() {
     }
 
+    /** Writes {@code conf/models/digits-mlp.yaml} trained for {@code epochs} instead of 30 to {@code file}; returns it. */
+    static Path shortSpec(Path file, int epochs) throws IOException {
+        String spec = Files.readString(HOME.resolve("conf/models/digits-mlp.yaml"), StandardCharsets.UTF_8);
+        return Files.writeString(file, spec.replace("epochs: 30", "epochs: " + epochs), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A release directory under {@code dir} whose digits-mlp policy gates on accuracy alone, which a
+     * short training passes whatever the machine's load (the shipped policy also times batches).
+     */
+    static Path gentleRelease(Path dir) throws IOException {
+        Path release = Files.createDirectories(dir.resolve("release"));
+        Files.writeString(release.resolve("digits-mlp.yaml"), "model: digits-mlp\ngates:\n  minimum: { accuracy: 0.5 }\n");
+        return release;
+    }
+
     /** A finished script: exit status, standard output and standard error. */
     record Result(int exit, String out, String err) {
         @Override

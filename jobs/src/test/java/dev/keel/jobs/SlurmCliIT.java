@@ -141,8 +141,7 @@ class SlurmCliIT {
         Path lake = home.resolve("lake");
         TestRuns runs = new TestRuns(spark, lake);
         DigitsLake.ingestAndSplit(runs, spark, home);
-        Path spec = home.resolve("digits-short.yaml");
-        Files.writeString(spec, Files.readString(Scripts.HOME.resolve("conf/models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 2"));
+        Path spec = Scripts.shortSpec(home.resolve("digits-short.yaml"), 2);
         CliHarness keel = new CliHarness(spark, Scripts.HOME.toAbsolutePath().normalize()).env("KEEL_SLURM_URL", url)
                 .env("KEEL_SLURM_JWT", token).env("KEEL_SLURM_USER", user).env("KEEL_LAKE_ROOT", lake.toString())
                 .env("PATH", System.getenv("PATH")).env("HOME", System.getProperty("user.home"));
@@ -261,8 +260,7 @@ class SlurmCliIT {
         Path lake = home.resolve("lake");
         dev.keel.demo.DigitsDrop.shipped().writeBatch(spark.sparkContext().hadoopConfiguration(), home.resolve("raw").toString(), 2);
         Path conf = Scripts.HOME.resolve("conf").toAbsolutePath().normalize();
-        Path spec = home.resolve("digits-pipeline.yaml");
-        Files.writeString(spec, Files.readString(conf.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 2"));
+        Path spec = Scripts.shortSpec(home.resolve("digits-pipeline.yaml"), 2);
         Path config = home.resolve("slurm-night.properties");
         Files.writeString(config, String.join("\n", "pipeline.name = slurm-night", "ingest.contract = " + conf.resolve("contracts/digits.yaml"),
                 "ingest.source = " + home.resolve("raw"), "split.stratify = label", "train.spec = " + spec, "train.on = slurm",
@@ -294,12 +292,18 @@ class SlurmCliIT {
     private static String scontrol(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("scontrol"));
         command.addAll(List.of(args));
+        Scripts.Result r = slurmTool(command);
+        assertEquals(0, r.exit(), "scontrol " + String.join(" ", args) + ": " + r.out());
+        return r.out();
+    }
+
+    /** Runs a Slurm command-line tool against the local Slurm of this test; its exit status and output (stderr merged). */
+    private static Scripts.Result slurmTool(List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SLURM_CONF", Scripts.HOME.resolve(".keel/slurm-6840/slurm.conf").toString());
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "scontrol " + String.join(" ", args) + ": " + out);
-        return out;
+        return new Scripts.Result(p.waitFor(), out, "");
     }
 
     private static long sbatch(Path lake, String... keelArgs) throws Exception {
@@ -308,22 +312,16 @@ class SlurmCliIT {
                 "--export=ALL,KEEL_HOME=" + Scripts.HOME.toAbsolutePath().normalize() + ",KEEL_LAKE_ROOT=" + lake,
                 Scripts.HOME.resolve("slurm/ingest.sbatch").toString()));
         command.addAll(List.of(keelArgs));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("SLURM_CONF", Scripts.HOME.resolve(".keel/slurm-6840/slurm.conf").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertEquals(0, p.waitFor(), out);
+        Scripts.Result r = slurmTool(command);
+        String out = r.out().trim();
+        assertEquals(0, r.exit(), out);
         return Long.parseLong(out.split(";")[0]);
     }
 
     private static int awaitExit(long job) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < deadline) {
-            ProcessBuilder pb = new ProcessBuilder("scontrol", "show", "job", Long.toString(job)).redirectErrorStream(true);
-            pb.environment().put("SLURM_CONF", Scripts.HOME.resolve(".keel/slurm-6840/slurm.conf").toString());
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
+            String out = slurmTool(List.of("scontrol", "show", "job", Long.toString(job))).out();
             java.util.regex.Matcher state = java.util.regex.Pattern.compile("JobState=(\\S+).*ExitCode=(\\d+):").matcher(out.replace("\n", " "));
             if (state.find() && List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT").contains(state.group(1))) {
                 return Integer.parseInt(state.group(2));

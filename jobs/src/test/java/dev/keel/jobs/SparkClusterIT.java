@@ -59,12 +59,8 @@ class SparkClusterIT {
             String sparkHome = Scripts.run(Map.of(), "scripts/spark-home.sh").out().trim();
             Path lake = dir.resolve("lakehouse");
             DigitsDrop.shipped().write(new Configuration(), lake.resolve("raw/digits").toString());
-            Path conf = Scripts.HOME.resolve("conf").toAbsolutePath().normalize();
-            Path spec = dir.resolve("digits-short.yaml");
-            Files.writeString(spec, Files.readString(conf.resolve("models/digits-mlp.yaml")).replace("epochs: 30", "epochs: 3"));
-            // Gates a 3-epoch model passes however loaded the machine: the shipped policy also times batches.
-            Path release = Files.createDirectories(dir.resolve("release"));
-            Files.writeString(release.resolve("digits-mlp.yaml"), "model: digits-mlp\ngates:\n  minimum: { accuracy: 0.5 }\n");
+            Path spec = Scripts.shortSpec(dir.resolve("digits-short.yaml"), 3);
+            Path release = Scripts.gentleRelease(dir);
             Path config = dir.resolve("cluster.properties");
             Files.writeString(config, String.join("\n", "pipeline.name = cluster", "ingest.contract = digits",
                     "ingest.source = ${lake.root}/raw/digits", "quality.max_quarantined = 0.06", "split.stratify = label",
