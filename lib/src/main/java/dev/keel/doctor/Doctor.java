@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.s3a.S3AFileSystem;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.keel.access.AccessPolicy;
@@ -36,6 +37,7 @@ import dev.keel.gpu.CudaDevices;
 import dev.keel.gpu.GpuBinding;
 import dev.keel.error.ExitCode;
 import dev.keel.error.UsageException;
+import dev.keel.lake.ConditionalS3LogStore;
 import dev.keel.lake.HadoopConf;
 import dev.keel.lake.StorageErrors;
 import okhttp3.OkHttpClient;
@@ -153,7 +155,14 @@ public final class Doctor {
             if (!java.util.Arrays.equals(payload, back)) {
                 return Check.failed("lake.root", root + ": a probe file read back different bytes", ExitCode.UNEXPECTED);
             }
-            return Check.ok("lake.root", root + " is reachable and writable (" + fs.getScheme() + ")");
+            if (fs instanceof S3AFileSystem s3 && !ConditionalS3LogStore.refusesSecondCreate(s3, probe.suffix("-commit"))) {
+                return Check.failed("lake.root", root + " is reachable and writable, but its store ignores conditional writes "
+                        + "(If-None-Match), so two writers committing one Delta version could both succeed and one commit be lost: "
+                        + "use a store that supports them (AWS S3, MinIO) or let only one process write to this lake at a time",
+                        ExitCode.USAGE);
+            }
+            return Check.ok("lake.root", root + " is reachable and writable (" + fs.getScheme()
+                    + (fs instanceof S3AFileSystem ? ", conditional writes for concurrent Delta commits" : "") + ")");
         } catch (IOException | RuntimeException e) {
             String source = config.sourceOf(ConfigKeys.LAKE_ROOT.name()).map(s -> s.describe()).orElse("?");
             if (StorageErrors.isUnreachable(e)) {

@@ -24,6 +24,7 @@ import dev.keel.error.UsageException;
 import dev.keel.ingest.DatasetVersion;
 import dev.keel.ingest.DatasetVersions;
 import dev.keel.ingest.IngestMode;
+import dev.keel.lake.ConflictRetry;
 import dev.keel.lake.DeltaRetention;
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.TableVersion;
@@ -60,10 +61,11 @@ public final class DataMaintenance {
         if (version == latest) {
             throw new UsageException("Version " + version + " is already the latest version of " + dataset + ": nothing to restore");
         }
+        TableVersion restored;
         try (RunContext.Step step = run.step("restoring " + dataset + " to version " + version)) {
-            DeltaTable.forPath(store.spark(), table).restoreToVersion(version);
+            restored = ConflictRetry.standard().run("restore " + table + " while other writers commit to it",
+                    () -> store.restore(table, version, run.id().value()).version());
         }
-        TableVersion restored = store.latest(table).orElseThrow();
         long rows = store.read(restored).count();
         DatasetVersions versions = history.versions();
         Optional<DatasetVersion> source = versions.committed(dataset, version);
@@ -92,12 +94,11 @@ public final class DataMaintenance {
      */
     public VacuumResult vacuum(String dataset, boolean force) {
         String table = history.table(dataset);
-        boolean aligned = alignRetention(table);
         String retention = DeltaRetention.interval(run.env().config().get(ConfigKeys.DELETED_FILE_RETENTION));
         String quoted = "delta.`" + table.replace("`", "``") + "`";
 
         Set<String> candidates = new HashSet<>();
-        for (Row r : withListingParallelism(() -> store.spark().sql("VACUUM " + quoted + " DRY RUN").collectAsList())) {
+        for (Row r : dryRun(quoted, DeltaRetention.hours(retention))) {
             candidates.add(normalise(r.getString(0)));
         }
         List<TableVersion> pins = new VersionPins(store, run.env().layout()).of(table);
@@ -113,6 +114,7 @@ public final class DataMaintenance {
                     + " file(s) it would delete belong to version(s) " + pins.stream().map(p -> Long.toString(p.version())).toList()
                     + " pinned by split manifests or models; nothing was deleted. Pass --force to delete them anyway (audited)");
         }
+        boolean aligned = alignRetention(table);
         if (!candidates.isEmpty()) {
             try (RunContext.Step step = run.step("vacuuming " + candidates.size() + " file(s) of " + dataset)) {
                 withListingParallelism(() -> store.spark().sql("VACUUM " + quoted).collectAsList());
@@ -126,6 +128,29 @@ public final class DataMaintenance {
         details.put("pinned_versions", pins.stream().map(TableVersion::version).toList());
         run.audit("dataset.vacuumed", dataset, details);
         return new VacuumResult(dataset, pins, candidates.size(), pinned.size(), force, retention, aligned);
+    }
+
+    /**
+     * The files a vacuum with the configured retention would delete, found without changing the
+     * table: its retention property is aligned only once the vacuum goes ahead. Delta's check
+     * against retentions shorter than the table's property is lifted for the dry run alone, which
+     * deletes nothing.
+     */
+    private List<Row> dryRun(String quoted, double hours) {
+        RuntimeConfig conf = store.spark().conf();
+        String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+        Option<String> before = conf.getOption(check);
+        conf.set(check, "false");
+        try {
+            return withListingParallelism(() -> store.spark().sql("VACUUM " + quoted + " RETAIN " + hours + " HOURS DRY RUN")
+                    .collectAsList());
+        } finally {
+            if (before.isDefined()) {
+                conf.set(check, before.get());
+            } else {
+                conf.unset(check);
+            }
+        }
     }
 
     /**

@@ -117,8 +117,13 @@ public final class DatasetVersions {
         return List.of();
     }
 
+    /**
+     * The committed attempts in the order of the versions they made, which is not always the order
+     * they were recorded in when writers run concurrently.
+     */
     private List<DatasetVersion> committedOf(String dataset) {
-        return of(dataset).stream().filter(v -> v.status() == DatasetVersion.Status.COMMITTED).toList();
+        return of(dataset).stream().filter(v -> v.status() == DatasetVersion.Status.COMMITTED && v.version().isPresent())
+                .sorted(Comparator.comparing((DatasetVersion v) -> v.version().orElseThrow())).toList();
     }
 
     /**

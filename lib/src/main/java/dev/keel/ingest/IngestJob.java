@@ -32,11 +32,13 @@ import org.apache.spark.storage.StorageLevel;
 
 import dev.keel.error.IntegrityException;
 import dev.keel.lake.Commit;
+import dev.keel.lake.ConflictRetry;
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.LakeLayout;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
+import dev.keel.lake.WriteResult;
 import dev.keel.quality.BatchProfile;
 import dev.keel.quality.ColumnSpec;
 import dev.keel.quality.Contract;
@@ -54,10 +56,18 @@ import io.delta.tables.DeltaTable;
  * proven with independent counts: rows read are counted as the reader produces them, clean and
  * quarantined rows as Delta commits them; read must equal clean + quarantined + duplicates.
  *
- * <p>Failure: when a dataset rule fails or the counts do not add up, the clean table is left at
- * its current version (a commit that wrote an unexpected number of rows is rolled back with
- * RESTORE), the attempt's quarantined rows and metrics are still recorded, and the run ends with
- * an {@link IntegrityException} (exit 3). Incremental: files already ingested (same path, size and
+ * <p>Failure: when a dataset rule fails, nothing is written to the clean table; when Delta's commit
+ * does not hold the counted rows, an append is undone by deleting this run's rows (never by
+ * restoring the table, which would undo other writers' commits since), and an overwrite or merge
+ * is left in place and the attempt marked REJECTED, saying so. Either way the attempt's
+ * quarantined rows and metrics are recorded, and the run ends with an {@link IntegrityException}
+ * (exit 3). Every check reads the commit this run made, by the version its write returned.
+ *
+ * <p>Concurrent writers: keys are checked against the version the attempt started from; when
+ * another writer commits the same keys or source files before this attempt's own append lands,
+ * the attempt deletes its own rows from both tables and starts again on the newer version
+ * (bounded by {@link ConflictRetry}); merges and overwrites rely on Delta's own conflict detection
+ * and are retried the same way. Incremental: files already ingested (same path, size and
  * modification time) are skipped; with nothing new, nothing is written.
  *
  * <p>Parallelism follows the number of input splits ({@code spark.sql.files.maxPartitionBytes});
@@ -78,11 +88,24 @@ public final class IngestJob {
     }
 
     public IngestResult ingest(IngestRequest request) {
+        String dataset = request.contract().dataset();
+        return ConflictRetry.standard().run("ingest into " + layout.dataset(dataset) + " while other writers commit to it",
+                () -> attempt(request));
+    }
+
+    /**
+     * One attempt against the clean table as it is now ({@code basis}): existing keys are read at
+     * that version, and a commit of another writer that lands before this attempt's own commit
+     * and holds the same keys or files makes it undo its own commits and throw {@link ConflictRetry.LostRace},
+     * so that the next attempt starts from the newer version.
+     */
+    private IngestResult attempt(IngestRequest request) {
         Contract contract = request.contract();
         String dataset = contract.dataset();
         String table = layout.dataset(dataset);
         String quarantineTable = layout.quarantine(dataset);
         DatasetVersions versions = new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS));
+        Optional<TableVersion> basis = store.latest(table);
 
         List<SourceFile> discovered = SourceFiles.discover(store.spark().sparkContext().hadoopConfiguration(), request.sources());
         List<SourceFile> files = discovered;
@@ -95,7 +118,7 @@ public final class IngestJob {
             run.env().progress().info("nothing new: all " + discovered.size() + " source file(s) were ingested before");
             run.audit("dataset.unchanged", dataset, Map.of("files_skipped", skipped));
             return new IngestResult(dataset, request.mode(), 0, skipped, 0, 0, 0, 0, Map.of(), 0, List.of(),
-                    store.latest(table), Optional.empty());
+                    basis, Optional.empty());
         }
 
         Validation validation = new Validation(contract);
@@ -104,22 +127,21 @@ public final class IngestJob {
                 .toLowerCase(java.util.Locale.ROOT) + ")")) {
             Dataset<Row> raw = new SourceReader(store.spark()).read(contract, files);
             Optional<Dataset<Row>> existingKeys = request.mode() == IngestMode.APPEND && !contract.primaryKey().isEmpty()
-                    && store.exists(table)
-                    ? Optional.of(store.read(table).select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new)))
+                    ? basis.map(b -> store.read(b).select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new)))
                     : Optional.empty();
             flagged = markDuplicates(contract, validation.apply(raw), existingKeys)
                     .select(kept(contract).toArray(Column[]::new))
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
         try {
-            return ingestFlagged(request, table, quarantineTable, versions, files, skipped, validation, flagged);
+            return ingestFlagged(request, table, quarantineTable, basis, versions, files, skipped, validation, flagged);
         } finally {
             flagged.unpersist();
         }
     }
 
-    private IngestResult ingestFlagged(IngestRequest request, String table, String quarantineTable, DatasetVersions versions,
-            List<SourceFile> files, int skipped, Validation validation, Dataset<Row> flagged) {
+    private IngestResult ingestFlagged(IngestRequest request, String table, String quarantineTable, Optional<TableVersion> basis,
+            DatasetVersions versions, List<SourceFile> files, int skipped, Validation validation, Dataset<Row> flagged) {
         Contract contract = request.contract();
         String dataset = contract.dataset();
         Column rejected = size(col(Validation.VIOLATIONS)).gt(0);
@@ -168,6 +190,27 @@ public final class IngestJob {
         TableVersion written;
         try (RunContext.Step step = run.step("writing " + clean + " clean row(s) to " + table + " (" + request.mode().lower() + ")")) {
             written = writeClean(request, table, clean(contract, flagged), clean);
+        } catch (RuntimeException e) {
+            if (ConflictRetry.isConflict(e)) {
+                quarantine.ifPresent(q -> undo(quarantineTable, col("run_id").equalTo(run.id().value()), quarantined, "quarantine"));
+            }
+            throw e;
+        } catch (Unconserved e) {
+            versions.record(version(request, table, e.leftInPlace.map(TableVersion::version), DatasetVersion.Status.REJECTED,
+                    quarantine, rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.of(e.getMessage())));
+            run.audit("dataset.rejected", dataset, Map.of("problems", List.of(e.getMessage()), "rows_read", rowsRead,
+                    "rows_quarantined", quarantined));
+            throw new IntegrityException(e.getMessage());
+        }
+        if (request.mode() == IngestMode.APPEND) {
+            Optional<String> collision = collision(contract, basis, written, files);
+            if (collision.isPresent()) {
+                undo(table, col(RUN_ID).equalTo(run.id().value()), clean, "clean");
+                quarantine.ifPresent(q -> undo(quarantineTable, col("run_id").equalTo(run.id().value()), quarantined, "quarantine"));
+                run.env().progress().info(collision.get() + ": this attempt's commits are undone; trying again on the newer version");
+                run.audit("dataset.ingest_retried", dataset, Map.of("reason", collision.get(), "undone_version", written.version()));
+                throw new ConflictRetry.LostRace(collision.get());
+            }
         }
         versions.record(version(request, table, Optional.of(written.version()), DatasetVersion.Status.COMMITTED, quarantine,
                 rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.empty()));
@@ -226,6 +269,58 @@ public final class IngestJob {
         return marked.join(keys, join, "left_outer").select(kept.toArray(Column[]::new));
     }
 
+    /**
+     * Why this attempt's append cannot stand, when other writers committed between {@code basis}
+     * and {@code written}: its keys (or, without a primary key, its source files) are already in
+     * their rows. Blind appends never conflict in Delta, so this is the check that keeps two
+     * ingests of one key or one file from both landing. Reads only the other writers' new rows
+     * when all they did was append, and the whole version otherwise (a restore or merge between).
+     */
+    private Optional<String> collision(Contract contract, Optional<TableVersion> basis, TableVersion written,
+            List<SourceFile> files) {
+        String me = run.id().value();
+        List<Commit> others = new ArrayList<>();
+        for (long v = basis.map(b -> b.version() + 1).orElse(0L); v < written.version(); v++) {
+            store.commit(new TableVersion(written.table(), v)).filter(c -> !c.userMetadata().equals(Optional.of(me)))
+                    .ifPresent(others::add);
+        }
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean appendsOnly = others.stream().allMatch(c -> c.operation().equals("CREATE TABLE")
+                || (c.operation().equals("WRITE") && "Append".equals(c.parameters().get("mode"))));
+        List<String> runs = others.stream().flatMap(c -> c.userMetadata().stream()).distinct().toList();
+        Dataset<Row> rows = store.read(written);
+        Dataset<Row> mine = rows.filter(col(RUN_ID).equalTo(me));
+        Dataset<Row> theirs = rows.filter(appendsOnly || contract.primaryKey().isEmpty()
+                ? col(RUN_ID).isin(runs.toArray()) : col(RUN_ID).notEqual(me));
+        String who = "commit(s) " + others.stream().map(c -> Long.toString(c.version())).toList() + " of run(s) " + runs;
+        if (contract.primaryKey().isEmpty()) {
+            List<String> paths = files.stream().map(SourceFile::path).toList();
+            long taken = theirs.filter(col(SourceReader.SOURCE_FILE).isin(paths.toArray())).select(SourceReader.SOURCE_FILE)
+                    .distinct().count();
+            return taken == 0 ? Optional.empty()
+                    : Optional.of(who + " ingested " + taken + " of the same source file(s) concurrently");
+        }
+        Column[] keys = contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new);
+        long shared = mine.select(keys).join(theirs.select(keys).distinct(), contract.primaryKey().toArray(String[]::new), "left_semi")
+                .count();
+        return shared == 0 ? Optional.empty() : Optional.of(who + " committed " + shared + " of the same key(s) concurrently");
+    }
+
+    /**
+     * Deletes this run's own rows from {@code table} and proves that exactly {@code expected} went:
+     * the undo of an attempt never touches another writer's rows.
+     */
+    private void undo(String table, Column own, long expected, String what) {
+        WriteResult deleted = store.delete(table, own, run.id().value());
+        long removed = deleted.written() ? metric(store.commit(deleted.version()).orElseThrow(), "numDeletedRows") : 0;
+        if (removed != expected) {
+            throw new IntegrityException("Undoing this run's " + what + " rows in " + table + " removed " + removed + " row(s), expected "
+                    + expected + ": check the table with keel data history before ingesting again");
+        }
+    }
+
     /** What the later passes read: typed columns, lineage, verdicts; the raw text is in the violations' originals. */
     private static List<Column> kept(Contract contract) {
         List<Column> columns = new ArrayList<>();
@@ -259,7 +354,7 @@ public final class IngestJob {
                 col(Validation.VIOLATIONS).as("violations"),
                 lit(contract.sha256()).as("contract_sha256"));
         TableVersion version = store.append(quarantineTable, rows, WriteOptions.forRun(run.id().value())).version();
-        long written = outputRows(store.history(quarantineTable, 1).get(0));
+        long written = outputRows(store.commit(version).orElseThrow());
         if (written != expected) {
             throw new IntegrityException("Quarantine of " + contract.dataset() + " wrote " + written + " rows, expected "
                     + expected + ": rows are not conserved; nothing was committed to the clean table");
@@ -267,32 +362,52 @@ public final class IngestJob {
         return version;
     }
 
-    private TableVersion writeClean(IngestRequest request, String table, Dataset<Row> clean, long expected) {
+    /**
+     * Writes the clean rows and proves from the commit it made (never the table's newest, which
+     * may be another writer's) that Delta committed exactly {@code expected} rows. When it did not,
+     * an append is undone exactly (its rows carry this run's id); an overwrite or merge is left in
+     * place, since undoing it could undo other writers' commits too.
+     */
+    private TableVersion writeClean(IngestRequest request, String table, Dataset<Row> clean, long expected) throws Unconserved {
         Contract contract = request.contract();
-        WriteOptions options = WriteOptions.forRun(run.id().value())
-                .withPartitionBy(contract.partitionBy().toArray(String[]::new));
-        Optional<TableVersion> before = store.latest(table);
+        String me = run.id().value();
+        WriteOptions options = WriteOptions.forRun(me).withPartitionBy(contract.partitionBy().toArray(String[]::new));
         TableVersion written;
         long committed;
-        if (request.mode() == IngestMode.MERGE && before.isPresent()) {
-            merge(contract, table, clean);
-            Commit commit = store.history(table, 1).get(0);
-            written = new TableVersion(table, commit.version());
-            committed = metric(commit, "numSourceRows");
+        if (request.mode() == IngestMode.MERGE && store.exists(table)) {
+            written = store.operate(table, me, () -> merge(contract, table, clean)).version();
+            committed = metric(store.commit(written).orElseThrow(), "numSourceRows");
         } else if (request.mode() == IngestMode.OVERWRITE) {
             written = store.overwrite(table, clean, options).version();
-            committed = outputRows(store.history(table, 1).get(0));
+            committed = outputRows(store.commit(written).orElseThrow());
         } else {
             written = store.append(table, clean, options).version();
-            committed = outputRows(store.history(table, 1).get(0));
+            committed = outputRows(store.commit(written).orElseThrow());
         }
-        if (committed != expected) {
-            before.ifPresent(b -> DeltaTable.forPath(store.spark(), table).restoreToVersion(b.version()));
-            throw new IntegrityException("The clean write of " + contract.dataset() + " committed " + committed
-                    + " rows, expected " + expected + ": rows are not conserved; the table was restored to "
-                    + before.map(b -> "version " + b.version()).orElse("its previous state"));
+        if (committed == expected) {
+            return written;
         }
-        return written;
+        String problem = "The clean write of " + contract.dataset() + " committed " + committed + " rows in version "
+                + written.version() + ", expected " + expected + ": rows are not conserved; ";
+        if (request.mode() == IngestMode.APPEND) {
+            undo(table, col(RUN_ID).equalTo(me), committed, "clean");
+            throw new Unconserved(problem + "this run's rows were deleted again, the table holds what it held before plus "
+                    + "any other writer's commits", Optional.empty());
+        }
+        throw new Unconserved(problem + "the " + request.mode().lower() + " is left in place because undoing it could undo "
+                + "other writers' commits; check it with keel data history " + contract.dataset() + " and restore the version "
+                + "before it with keel data restore if it is wrong", Optional.of(written));
+    }
+
+    /** A clean write whose row count Delta did not confirm; {@code leftInPlace} is the version kept, if any. */
+    private static final class Unconserved extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Optional<TableVersion> leftInPlace;
+
+        Unconserved(String message, Optional<TableVersion> leftInPlace) {
+            super(message);
+            this.leftInPlace = leftInPlace;
+        }
     }
 
     private void merge(Contract contract, String table, Dataset<Row> clean) {

@@ -2,6 +2,10 @@ package dev.keel.lake;
 
 import java.util.Locale;
 
+import org.apache.spark.sql.catalyst.util.IntervalUtils;
+import org.apache.spark.unsafe.types.CalendarInterval;
+import org.apache.spark.unsafe.types.UTF8String;
+
 /**
  * The two Delta table properties that bound time travel, as keel's configuration sets them: new
  * tables get them from session defaults, existing tables when {@code keel data vacuum} aligns them.
@@ -19,6 +23,12 @@ public final class DeltaRetention {
     /** The Spark setting that makes {@code property} a default of every table the session creates. */
     public static String sessionDefault(String property) {
         return DEFAULTS_PREFIX + property.substring("delta.".length());
+    }
+
+    /** An interval as {@link #interval} writes it, in hours, as VACUUM's {@code RETAIN} clause takes it. */
+    public static double hours(String interval) {
+        CalendarInterval parsed = IntervalUtils.stringToInterval(UTF8String.fromString(interval));
+        return (parsed.months * 30.0 + parsed.days) * 24 + parsed.microseconds / 3.6e9;
     }
 
     /** A configured interval ("7 days", "interval 168 hours") as Delta stores it ("interval 7 days"). */

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+
+import scala.Option;
 
 import dev.keel.error.ExternalSystemException;
 import dev.keel.error.UsageException;
@@ -123,6 +126,57 @@ public final class DeltaStore {
         return kernel.history(path, limit);
     }
 
+    /** The commit that made {@code version}; empty when the log's retention removed its commit file. */
+    public Optional<Commit> commit(TableVersion version) {
+        return kernel.commit(version.table(), version.version());
+    }
+
+    /**
+     * Makes {@code version}'s rows the latest version again (Delta RESTORE, a new version; history
+     * kept). Delta commits a restore only onto the snapshot it read: when another writer commits in
+     * between, this fails with a conflict and changes nothing.
+     *
+     * @return the version the restore made
+     */
+    public WriteResult restore(String path, long version, String runId) {
+        requireTable(path);
+        return operate(path, runId, () -> DeltaTable.forPath(spark, path).restoreToVersion(version));
+    }
+
+    /**
+     * Deletes the rows matching {@code condition} (Delta DELETE). Only files holding matching rows
+     * are rewritten, so commits of other writers to other files are never undone.
+     *
+     * @return the version the delete made; {@code written} is false when no row matched
+     */
+    public WriteResult delete(String path, Column condition, String runId) {
+        requireTable(path);
+        return operate(path, runId, () -> DeltaTable.forPath(spark, path).delete(condition));
+    }
+
+    /**
+     * Runs a Delta command (MERGE, UPDATE, DELETE, RESTORE) that commits as run {@code runId}, and
+     * finds the commit it made among any that other writers made meanwhile.
+     */
+    public WriteResult operate(String path, String runId, Runnable command) {
+        long before = kernel.latestVersion(path).orElse(-1L);
+        Option<String> previous = spark.conf().getOption(USER_METADATA_CONF);
+        spark.conf().set(USER_METADATA_CONF, runId);
+        try {
+            StorageErrors.guard(path, () -> {
+                command.run();
+                return null;
+            });
+        } finally {
+            if (previous.isDefined()) {
+                spark.conf().set(USER_METADATA_CONF, previous.get());
+            } else {
+                spark.conf().unset(USER_METADATA_CONF);
+            }
+        }
+        return ownCommit(path, before, runId);
+    }
+
     private WriteResult write(String path, Dataset<Row> data, SaveMode mode, WriteOptions options) {
         long before = kernel.latestVersion(path).orElse(-1L);
         DataFrameWriter<Row> writer = data.write().format("delta").mode(mode).option("userMetadata", options.runId());
@@ -137,10 +191,18 @@ public final class DeltaStore {
             writer.save(path);
             return null;
         });
+        return ownCommit(path, before, options.runId());
+    }
+
+    /**
+     * The newest commit after {@code before} that carries {@code runId}: a run's writes to one
+     * table are sequential, so that is the one it just made, whatever other writers committed.
+     */
+    private WriteResult ownCommit(String path, long before, String runId) {
         long after = kernel.latestVersion(path).orElseThrow();
         for (long v = after; v > before; v--) {
             Optional<Commit> commit = kernel.commit(path, v);
-            if (commit.flatMap(Commit::userMetadata).filter(options.runId()::equals).isPresent()) {
+            if (commit.flatMap(Commit::userMetadata).filter(runId::equals).isPresent()) {
                 return new WriteResult(new TableVersion(path, v), true);
             }
         }

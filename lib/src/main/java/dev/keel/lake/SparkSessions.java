@@ -14,7 +14,8 @@ import dev.keel.gpu.GpuExecutorPlugin;
 
 /**
  * The one place that builds keel's SparkSession: Delta's extension and catalog, UTC session time,
- * a Delta log store that is safe with several writer processes on a local lake ({@link AtomicLocalLogStore}),
+ * Delta log stores that are safe with several writer processes on a local lake ({@link AtomicLocalLogStore})
+ * and on S3 ({@link ConditionalS3LogStore}),
  * S3A settings from {@code s3.*}, every {@code spark.*} key from the configuration, and the
  * master from {@code spark.master}: spark-submit's own setting arrives as a system property, so a
  * submitted job runs where it was submitted and a plain {@code java} run defaults to {@code local[*]}.
@@ -46,6 +47,7 @@ public final class SparkSessions {
         settings.put("spark.sql.session.timeZone", "UTC");
         settings.put("spark.ui.showConsoleProgress", "false");
         settings.put("spark.delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
+        settings.put("spark.delta.logStore.s3a.impl", ConditionalS3LogStore.class.getName());
         settings.put(DeltaRetention.sessionDefault(DeltaRetention.LOG), DeltaRetention.interval(config.get(ConfigKeys.LOG_RETENTION)));
         settings.put(DeltaRetention.sessionDefault(DeltaRetention.DELETED_FILES),
                 DeltaRetention.interval(config.get(ConfigKeys.DELETED_FILE_RETENTION)));

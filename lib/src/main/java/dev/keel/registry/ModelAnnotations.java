@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 
 /**
@@ -37,13 +38,15 @@ public final class ModelAnnotations {
         this.path = requireNonNull(path, "path");
     }
 
-    public void append(List<Annotation> annotations) {
+    /** Appends {@code annotations} (at least one), returning the version that holds them. */
+    public TableVersion append(List<Annotation> annotations) {
         if (annotations.isEmpty()) {
-            return;
+            throw new IllegalArgumentException("Cannot annotate: no annotations given");
         }
         store.ensureTable(path, SCHEMA, List.of(), Map.of("delta.appendOnly", "true"));
         List<Row> rows = annotations.stream().map(a -> RowFactory.create(a.name(), a.version(), a.field().column(), a.value(),
                 a.removed(), a.actor(), a.runId(), Timestamp.from(a.createdAt()))).toList();
-        store.append(path, store.spark().createDataFrame(rows, SCHEMA), WriteOptions.forRun(annotations.get(0).runId()));
+        return store.append(path, store.spark().createDataFrame(rows, SCHEMA), WriteOptions.forRun(annotations.get(0).runId()))
+                .version();
     }
 }

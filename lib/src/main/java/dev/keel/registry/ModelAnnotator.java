@@ -79,8 +79,7 @@ public final class ModelAnnotator {
     }
 
     private ModelEntry record(ModelVersion v, List<Annotation> changes, String action, Map<String, ?> details) {
-        new ModelAnnotations(run.env().store(), run.env().layout().keel(KeelTable.MODEL_ANNOTATIONS)).append(changes);
-        run.addOutput(run.env().store().latest(run.env().layout().keel(KeelTable.MODEL_ANNOTATIONS)).orElseThrow());
+        run.addOutput(new ModelAnnotations(run.env().store(), run.env().layout().keel(KeelTable.MODEL_ANNOTATIONS)).append(changes));
         run.audit(action, ModelRef.of(v).toString(), details);
         return catalog().read().entry(v);
     }

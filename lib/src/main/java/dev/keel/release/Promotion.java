@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import dev.keel.compare.EvaluationRow;
 import dev.keel.compare.Evaluations;
 import dev.keel.error.UsageException;
+import dev.keel.lake.ConflictRetry;
 import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.registry.AliasChange;
 import dev.keel.registry.ModelAliases;
@@ -27,6 +28,11 @@ import dev.keel.run.RunContext;
  * a model, appending to {@code _keel/model_aliases} and auditing the move. A promotion needs the
  * version's latest gate check to have passed, against the alias holder of now; {@code force}
  * (a permission of its own) goes ahead anyway and is recorded as forced.
+ *
+ * <p>Two runs moving one alias at once: each change is numbered after the history it read, and
+ * only one change per number can land; the other run reads the history again and decides anew
+ * (a second promotion of the same version finds nothing to do, one of another version finds its
+ * gates were checked against a champion that is no longer the champion).
  */
 public final class Promotion {
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
@@ -56,6 +62,11 @@ public final class Promotion {
         if (reason.isBlank()) {
             throw new UsageException("Empty --reason: say why this version is promoted; it is kept with the alias history");
         }
+        return ConflictRetry.standard().run("move " + reference + " to " + alias + " while another run moves it",
+                () -> promoteOnce(reference, alias, reason, force, policy));
+    }
+
+    private AliasChange promoteOnce(String reference, String alias, String reason, boolean force, ReleasePolicy policy) {
         Registry registry = catalog().read();
         ModelVersion v = registry.resolve(reference);
         Optional<ModelVersion> holder = registry.holder(v.name(), alias);
@@ -85,6 +96,11 @@ public final class Promotion {
     /** Moves {@code alias} of {@code name} back to the version it pointed at before its current one. */
     public AliasChange rollback(String name, String alias, String reason) {
         checkAlias(alias);
+        return ConflictRetry.standard().run("roll back " + name + "@" + alias + " while another run moves it",
+                () -> rollbackOnce(name, alias, reason));
+    }
+
+    private AliasChange rollbackOnce(String name, String alias, String reason) {
         Registry registry = catalog().read();
         registry.resolve(name);
         Deque<Long> stack = registry.stack(name, alias);
@@ -106,8 +122,7 @@ public final class Promotion {
     }
 
     private AliasChange append(AliasChange change, String action, Map<String, Object> details) {
-        new ModelAliases(run.env().store(), run.env().layout().keel(KeelTable.MODEL_ALIASES)).append(change);
-        run.addOutput(run.env().store().latest(run.env().layout().keel(KeelTable.MODEL_ALIASES)).orElseThrow());
+        run.addOutput(new ModelAliases(run.env().store(), run.env().layout().keel(KeelTable.MODEL_ALIASES)).append(change));
         run.audit(action, change.ref().toString(), details);
         return change;
     }

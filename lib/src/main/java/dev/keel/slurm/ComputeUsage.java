@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 
 /**
@@ -103,13 +104,13 @@ public record ComputeUsage(long slurmJobId, String runId, String kind, String su
         return cpus * elapsed().toMillis() / 3_600_000.0;
     }
 
-    public void append(DeltaStore store, String path) {
+    public TableVersion append(DeltaStore store, String path) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
         Row row = RowFactory.create(slurmJobId, runId, kind, subject, user, partition, state, exitCode, nodes, cpus, gpus,
                 elapsed().toSeconds(), cpuHours(), gpuHours(), Timestamp.from(started), Timestamp.from(ended), new HashMap<>(parse(tres)),
                 utilisation.cpu().orElse(null), utilisation.gpu().orElse(null), utilisation.peakMemoryMb().orElse(null), utilisation.samples(),
                 utilisation.source());
-        store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(runId));
+        return store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(runId)).version();
     }
 
     /** {@code cpu=2,mem=1G,node=1,gres/gpu=2} as a map. */

@@ -201,8 +201,7 @@ public final class TrainSubmission {
         ComputeUsage usage = ComputeUsage.of(ended, run.id().value(), kind, subject,
                 Utilisation.read(keelHome.resolve(".keel").resolve("slurm-job-" + ended.jobId())));
         String path = run.env().layout().keel(KeelTable.COMPUTE_USAGE);
-        usage.append(run.env().store(), path);
-        run.addOutput(run.env().store().latest(path).orElseThrow());
+        run.addOutput(usage.append(run.env().store(), path));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", usage.state());
         details.put("elapsed_seconds", usage.elapsed().toSeconds());

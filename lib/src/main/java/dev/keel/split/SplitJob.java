@@ -23,6 +23,7 @@ import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
 import dev.keel.ingest.DatasetVersion;
 import dev.keel.ingest.DatasetVersions;
+import dev.keel.lake.ConflictRetry;
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.LakeLayout;
 import dev.keel.lake.LakeLayout.KeelTable;
@@ -95,8 +96,9 @@ public final class SplitJob {
         try (RunContext.Step step = run.step("splitting " + source + " " + spec.fractions() + " by " + String.join(",", spec.unit())
                 + spec.stratify().map(s -> ", stratified by " + s).orElse(""))) {
             Dataset<Row> assigned = new SplitAssigner(spec).assign(rows, spec.stratify().isPresent() ? placed : Optional.empty());
-            written = store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value())
-                    .withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version();
+            written = ConflictRetry.standard().run("write " + splitTable + " while another split of " + dataset + " commits",
+                    () -> store.overwrite(splitTable, assigned, WriteOptions.forRun(run.id().value())
+                            .withPartitionBy(SplitAssigner.SPLIT).withReplacedSchema()).version());
         }
         run.addOutput(written);
 
