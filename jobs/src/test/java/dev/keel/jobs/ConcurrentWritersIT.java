@@ -83,8 +83,8 @@ class ConcurrentWritersIT {
     }
 
     /**
-     * The same on s3a:// against the local S3-compatible server, one round: every Delta commit goes
-     * through {@link dev.keel.lake.ConditionalS3LogStore}'s conditional creates.
+     * The same on s3a:// against the local S3-compatible server, one round without the alias moves:
+     * every Delta commit goes through {@link dev.keel.lake.ConditionalS3LogStore}'s conditional creates.
      */
     @Test
     void fourWritersOnAnS3LakeLoseNothingAndRecordWhatHappened(SparkSession spark, @TempDir Path home) throws Exception {
@@ -92,7 +92,7 @@ class ConcurrentWritersIT {
         s3.put("KEEL_S3_ENDPOINT", LocalS3.ENDPOINT);
         s3.put("KEEL_S3_PATH_STYLE_ACCESS", "true");
         s3.put("KEEL_S3_SSL_ENABLED", "false");
-        run(spark, home, "s3a://lake/concurrent-" + UUID.randomUUID(), s3, 1, 1);
+        run(spark, home, "s3a://lake/concurrent-" + UUID.randomUUID(), s3, 1, 0);
     }
 
     /**
@@ -144,10 +144,10 @@ class ConcurrentWritersIT {
             assertEquals(0, exit, "worker " + ROLES.get(i) + " failed:\n" + logs(home));
         }
         System.out.println(logs(home));
-        check(spark, keel, new LakeLayout(root), rounds);
+        check(spark, keel, new LakeLayout(root), rounds, models);
     }
 
-    private static void check(SparkSession spark, CliHarness keel, LakeLayout layout, int rounds) {
+    private static void check(SparkSession spark, CliHarness keel, LakeLayout layout, int rounds, int models) {
         DeltaStore store = new DeltaStore(spark);
         String table = layout.dataset("events");
         Dataset<Row> quarantine = store.read(layout.quarantine("events"));
@@ -213,8 +213,16 @@ class ConcurrentWritersIT {
         for (long v = 0; v <= splits; v++) {
             assertOk(keel.run("split", "verify", "events", "--version", Long.toString(v)));
         }
-        assertOk(keel.run("audit", "verify"));
+        CliHarness.Result audit = keel.run("audit", "verify");
+        assertOk(audit);
+        Dataset<Row> ends = store.read(layout.keel(KeelTable.AUDIT)).filter(col("action").isin("run.started", "run.succeeded",
+                "run.failed")).groupBy("run_id").count();
+        assertEquals(runs.count(), ends.filter(col("count").equalTo(2)).count(), "every run's start and end are in the one chain "
+                + "that five processes appended to: " + audit.out());
 
+        if (models == 0) {
+            return;
+        }
         Map<String, List<Long>> changes = new TreeMap<>();
         store.read(layout.keel(KeelTable.MODEL_ALIASES)).orderBy("change").collectAsList().forEach(r -> changes
                 .computeIfAbsent(r.getString(r.fieldIndex("name")) + "@" + r.getString(r.fieldIndex("alias")), k -> new ArrayList<>())
