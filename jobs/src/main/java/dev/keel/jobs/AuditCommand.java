@@ -112,6 +112,7 @@ final class AuditCommand extends CommandGroup {
                 doc.put("head_hash", v.headHash());
                 doc.put("breach", v.breach().orElse(null));
                 doc.put("anchor", v.anchor().orElse(null));
+                doc.put("events_after_anchor", v.anchor().map(a -> Math.max(0, v.headSeq() - a.seq())).orElse(v.headSeq()));
                 doc.put("suspicious_commits", v.suspiciousCommits());
                 cli.printJson(doc);
             } else {
@@ -127,8 +128,10 @@ final class AuditCommand extends CommandGroup {
                 cli.out().println("Audit chain BROKEN: " + v.breach().get().message());
             }
             v.anchor().ifPresentOrElse(
-                    a -> cli.out().printf("Checked against anchor #%d (%s, %s by %s)%n", a.seq(), a.location(), a.time(), a.actor()),
-                    () -> cli.out().println("No anchor yet: run 'keel audit anchor' so that truncation is caught too."));
+                    a -> cli.out().printf("Checked against anchor #%d (%s, %s by %s); %d event(s) follow it%n", a.seq(), a.location(),
+                            a.time(), a.actor(), Math.max(0, v.headSeq() - a.seq())),
+                    () -> cli.out().println("No anchor yet: every state-changing run anchors the chain as it ends; until one has, "
+                            + "'keel audit anchor' makes sure that truncation is caught too."));
             for (Commit c : v.suspiciousCommits()) {
                 cli.out().printf("Note: Delta commit %d on the audit table was %s %s at %s (run %s)%n", c.version(), c.operation(),
                         c.parameters(), c.timestamp(), c.userMetadata().orElse("none recorded"));

@@ -201,7 +201,7 @@ final class ModelsCommand extends CommandGroup {
             for (Lineage.DatasetVersionSummary d : l.datasets()) {
                 cli.out().printf("  dataset    v%d %s by run %s: %,d read, %,d clean, %,d quarantined, %,d duplicate; contract %s (sha256 %s)%n",
                         d.version(), d.mode(), d.runId(), d.rowsRead(), d.rowsClean(), d.rowsQuarantined(), d.rowsDuplicate(),
-                        d.contractFile(), d.contractSha256().substring(0, 12));
+                        d.contractFile(), abbreviated(d.contractSha256()));
                 d.sourceFiles().forEach(f -> cli.out().printf("    file     %s (%s bytes, modified %s)%n", f.get("path"), f.get("size"),
                         f.get("modification_time")));
                 cli.out().printf("    quality  %d column profile(s); dataset rules: %s%n", d.columnMetrics().size(), d.checks().isEmpty()
@@ -211,8 +211,8 @@ final class ModelsCommand extends CommandGroup {
                         .forEach(c -> cli.out().printf(java.util.Locale.ROOT, "    nulls    %s %.4f%n", c.get("column"), c.get("null_fraction")));
             }
             l.run().ifPresent(r -> cli.out().printf("  run        %s by %s on %s, keel %s commit %s, code sha256 %s, config %s, %s -> %s%s%n",
-                    r.runId(), r.actor(), r.host(), r.keelVersion(), r.gitCommit(), r.codeSha256().substring(0, 12),
-                    r.configHash().substring(0, 12), r.startedAt(), r.endedAt().map(Object::toString).orElse("(not ended)"),
+                    r.runId(), r.actor(), r.host(), r.keelVersion(), r.gitCommit(), abbreviated(r.codeSha256()),
+                    abbreviated(r.configHash()), r.startedAt(), r.endedAt().map(Object::toString).orElse("(not ended)"),
                     r.slurmJobId().map(j -> ", Slurm job " + j).orElse("")));
             cli.out().printf("  spec       %s (sha256 %s)%n", v.specFile(), v.specSha256());
             l.specText().lines().forEach(line -> cli.out().println("    | " + line));
@@ -305,5 +305,10 @@ final class ModelsCommand extends CommandGroup {
             cli.out().printf("%s owner %s%s%n", e.ref(), e.owner(), e.accountable().map(a -> ", accountable " + a).orElse(""));
             return 0;
         }
+    }
+
+    /** The first 12 characters of a hash, as git abbreviates commits; shorter values (an unpackaged build's) whole. */
+    private static String abbreviated(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) : hash;
     }
 }

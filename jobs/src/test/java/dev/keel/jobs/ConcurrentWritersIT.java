@@ -82,29 +82,32 @@ class ConcurrentWritersIT {
         run(spark, home, home.resolve("lake").toString(), Map.of(), ROUNDS, 2);
     }
 
+
     /**
-     * The same on s3a:// against the local S3-compatible server, one round without the alias moves:
-     * every Delta commit goes through {@link dev.keel.lake.ConditionalS3LogStore}'s conditional creates.
+     * The same on s3a:// against the local S3-compatible server, one round, on a lake built on local
+     * disk with its records written as older keel versions wrote them, then copied into the bucket
+     * ({@link MovedLake}: every guarantee is checked in the copy before the writers start). Every
+     * Delta commit goes through {@link dev.keel.lake.ConditionalS3LogStore}'s conditional creates.
      */
     @Test
-    void fourWritersOnAnS3LakeLoseNothingAndRecordWhatHappened(SparkSession spark, @TempDir Path home) throws Exception {
+    void fourWritersOnALakeMovedToS3LoseNothingAndRecordWhatHappened(SparkSession spark, @TempDir Path home) throws Exception {
         Map<String, String> s3 = new HashMap<>(LocalS3.ENVIRONMENT);
         s3.put("KEEL_S3_ENDPOINT", LocalS3.ENDPOINT);
         s3.put("KEEL_S3_PATH_STYLE_ACCESS", "true");
         s3.put("KEEL_S3_SSL_ENABLED", "false");
-        run(spark, home, "s3a://lake/concurrent-" + UUID.randomUUID(), s3, 1, 0);
+        run(spark, home, "s3a://lake/concurrent-" + UUID.randomUUID(), s3, 1, 1);
     }
 
     /**
-     * Sets the lake up with {@code models} trained versions, runs the four writers for {@code rounds}
-     * rounds and checks everything; {@code environment} reaches every keel process.
+     * Sets a lake up with {@code models} trained versions (on local disk, and copied to
+     * {@code root} when that is elsewhere), runs the four writers for {@code rounds} rounds and
+     * checks everything; {@code environment} reaches every keel process.
      */
     static void run(SparkSession spark, Path home, String root, Map<String, String> environment, int rounds, int models)
             throws Exception {
         Map<String, String> env = new HashMap<>(environment);
-        env.put("KEEL_LAKE_ROOT", root);
-        CliHarness keel = new CliHarness(spark, home);
-        env.forEach(keel::env);
+        Path built = home.resolve("lake");
+        CliHarness keel = harness(spark, home, env, built.toString());
         Files.writeString(home.resolve("events.yaml"), CONTRACT);
         Files.writeString(home.resolve("events-mlp.yaml"), SPEC);
         for (String seed : List.of("s", "t")) {
@@ -117,6 +120,15 @@ class ConcurrentWritersIT {
         for (int i = 0; i < models; i++) {
             assertOk(keel.run("train", "--spec", home.resolve("events-mlp.yaml").toString(), "--split", "events@0"));
         }
+        boolean moved = !root.equals(built.toString());
+        if (moved) {
+            MovedLake.recordAbsolute(spark, built.toString());
+            MovedLake.copy(spark.sparkContext().hadoopConfiguration(), built.toString(), root);
+            Files.move(built, home.resolve("lake-gone"));
+            keel = harness(spark, home, env, root);
+            MovedLake.check(spark, keel, root, built.toString(), "events", "events-mlp@1");
+        }
+        env.put("KEEL_LAKE_ROOT", root);
         for (int round = 1; round <= rounds; round++) {
             Path shared = ConcurrentWorker.shared(home, round);
             Files.createDirectories(shared.getParent());
@@ -144,14 +156,21 @@ class ConcurrentWritersIT {
             assertEquals(0, exit, "worker " + ROLES.get(i) + " failed:\n" + logs(home));
         }
         System.out.println(logs(home));
-        check(spark, keel, new LakeLayout(root), rounds, models);
+        check(spark, keel, new LakeLayout(root), rounds, models, moved ? 1 : 0);
     }
 
-    private static void check(SparkSession spark, CliHarness keel, LakeLayout layout, int rounds, int models) {
+    private static CliHarness harness(SparkSession spark, Path home, Map<String, String> env, String root) {
+        CliHarness keel = new CliHarness(spark, home);
+        env.forEach(keel::env);
+        return keel.env("KEEL_LAKE_ROOT", root);
+    }
+
+    /** {@code restoredBefore}: restores made before the writers started. */
+    private static void check(SparkSession spark, CliHarness keel, LakeLayout layout, int rounds, int models, int restoredBefore) {
         DeltaStore store = new DeltaStore(spark);
         String table = layout.dataset("events");
         Dataset<Row> quarantine = store.read(layout.quarantine("events"));
-        List<DatasetVersion> attempts = new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS)).of("events");
+        List<DatasetVersion> attempts = new DatasetVersions(store, layout).of("events");
         Map<String, Long> quarantinedByRun = new TreeMap<>();
         int committedIngests = 0;
         int restores = 0;
@@ -179,7 +198,7 @@ class ConcurrentWritersIT {
         }
         assertEquals(2 + 2 * rounds, committedIngests, "the two seeds and one commit per ingest command of the good writers: "
                 + attempts);
-        assertEquals(2 * rounds, restores, "two restores per round");
+        assertEquals(2 * rounds + restoredBefore, restores, "two restores per round");
         assertEquals(rounds, rejected, "one rejected ingest per round");
         Map<String, Long> quarantined = new TreeMap<>();
         quarantine.groupBy("run_id").count().collectAsList().forEach(r -> quarantined.put(r.getString(0), r.getLong(1)));

@@ -21,7 +21,9 @@ import dev.keel.testing.SharedSpark;
  * champion and a promotion decision) and the reports; again on the same lakehouse, where nothing
  * is new; then a release by hand: a weak challenger trained, compared, gated, refused (and denied
  * for a user without the role), its model card rendered in headless Chromium, the champion
- * exported, scored, reproduced, and a compliance report.
+ * exported, scored, reproduced, and a compliance report. Finally the lakehouse, its records made
+ * absolute as older keel versions wrote them, is copied to another directory and every guarantee
+ * is checked in the copy with the original out of reach ({@link MovedLake}).
  */
 @ExtendWith(SharedSpark.class)
 class DemoIT {
@@ -86,14 +88,41 @@ class DemoIT {
                 "neither night finds new data the second time: " + second.out());
         assertEquals(2, spark.read().format("delta").load(lake.resolve("_keel/models").toString()).count());
         try (Stream<Path> anchors = Files.list(lake.resolve("_keel/audit_anchors"))) {
-            assertEquals(2, anchors.filter(p -> p.getFileName().toString().matches("anchor-\\d{12}-\\d+\\.json")).count());
+            assertTrue(anchors.filter(p -> p.getFileName().toString().matches("anchor-\\d{12}-\\d+\\.json")).count() > 20,
+                    "every state-changing run anchors the chain as it ends");
         }
         assertEquals(4, spark.read().format("delta").load(lake.resolve("_keel/runs").toString())
                 .filter("kind = 'pipeline' AND status = 'SUCCEEDED' AND actor = 'release-bot'").count(), "four nights, as the service account");
         CliHarness.Result verify = keel.run("audit", "verify");
         assertEquals(0, verify.exit(), verify::toString);
+        assertTrue(verify.out().contains("; 0 event(s) follow it"), "the last run anchored the head: " + verify.out());
 
         release(spark, home, keel, champion);
+
+        MovedLake.recordAbsolute(spark, lake.toString());
+        Path copy = home.resolve("lakehouse-copy");
+        MovedLake.copy(spark.sparkContext().hadoopConfiguration(), lake.toString(), copy.toString());
+        Files.move(lake, home.resolve("lakehouse-gone"));
+        CliHarness inCopy = new CliHarness(spark, home).env("KEEL_LAKE_ROOT", copy.toString());
+        MovedLake.check(spark, inCopy, copy.toString(), lake.toString(), "digits", "digits-mlp@3");
+
+        Path log = copy.resolve("_keel/audit/_delta_log");
+        Files.deleteIfExists(log.resolve("_last_checkpoint"));
+        try (Stream<Path> commits = Files.list(log)) {
+            List<Path> newest = commits.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList();
+            long cut = Long.parseLong(newest.get(newest.size() - 2).getFileName().toString().substring(0, 20));
+            try (Stream<Path> all = Files.list(log)) {
+                for (Path p : all.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("\\d{20}\\..*") && Long.parseLong(name.substring(0, 20)) >= cut) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        CliHarness.Result truncated = inCopy.run("audit", "verify");
+        assertEquals(3, truncated.exit(), "deleting the newest commits of the audit table is caught: " + truncated);
+        assertTrue(truncated.out().contains("were cut off"), truncated::toString);
     }
 
     /** Every notebook of notebooks-export/, as absolute paths. */

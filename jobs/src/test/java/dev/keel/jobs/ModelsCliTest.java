@@ -58,7 +58,7 @@ class ModelsCliTest {
         assertEquals("No model is registered yet (keel train registers one)", empty.out().trim());
 
         TestRuns runs = new TestRuns(spark, lake);
-        ModelVersions registry = new ModelVersions(runs.env().store(), runs.env().layout().keel(KeelTable.MODELS));
+        ModelVersions registry = new ModelVersions(runs.env().store(), runs.env().layout());
         registry.register(version(lake, "digits-mlp", 1, 0.95));
         registry.register(version(lake, "digits-cnn", 1, 0.97));
         registry.register(version(lake, "digits-mlp", 2, 0.98));
@@ -120,7 +120,7 @@ class ModelsCliTest {
                 """);
         String policySha = dev.keel.build.Digests.sha256Hex(Files.readAllBytes(policy));
         TestRuns runs = new TestRuns(spark, lake);
-        ModelVersions registry = new ModelVersions(runs.env().store(), runs.env().layout().keel(KeelTable.MODELS));
+        ModelVersions registry = new ModelVersions(runs.env().store(), runs.env().layout());
         registry.register(version(lake, "digits-mlp", 1, 0.95));
         registry.register(version(lake, "digits-mlp", 2, 0.98));
         registry.register(version(lake, "fraud-gbm", 1, 0.91, 3));

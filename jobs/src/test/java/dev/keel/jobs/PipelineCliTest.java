@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.keel.demo.DigitsDrop;
+import dev.keel.lake.Commit;
+import dev.keel.lake.DeltaStore;
 import dev.keel.testing.SharedSpark;
 
 /**
@@ -75,6 +81,20 @@ class PipelineCliTest {
         assertEquals(1, runs(spark, lake, "split"), "the data version did not change: no new split");
         assertEquals(3, spark.read().format("delta").load(lake.resolve("_keel/runs").toString())
                 .where("kind = 'pipeline'").count(), "every night is a run");
+
+        DeltaStore store = new DeltaStore(spark);
+        Set<String> runIds = new HashSet<>(spark.read().format("delta").load(lake.resolve("_keel/runs").toString()).select("run_id")
+                .as(Encoders.STRING()).collectAsList());
+        try (Stream<Path> tables = Files.walk(lake, 3)) {
+            List<Path> delta = tables.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).toList();
+            assertTrue(delta.size() >= 10, delta::toString);
+            for (Path table : delta) {
+                for (Commit c : store.history(table.toString(), Integer.MAX_VALUE)) {
+                    assertTrue(c.userMetadata().filter(runIds::contains).isPresent(), "commit " + c.version() + " (" + c.operation()
+                            + ") of " + table + " names the run that made it: " + c.userMetadata());
+                }
+            }
+        }
     }
 
     @Test

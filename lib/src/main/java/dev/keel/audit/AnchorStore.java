@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -71,7 +73,10 @@ public final class AnchorStore {
         return anchor;
     }
 
-    /** The anchor with the highest seq (the newest among equals), empty when there is none. */
+    /**
+     * The anchor with the highest seq (the newest among equals), empty when there is none. Found
+     * by the file names, which carry the seq and the time, so only that one file is read.
+     */
     public Optional<Anchor> newest() {
         return StorageErrors.guard(directory, () -> {
             Path dir = new Path(directory);
@@ -79,21 +84,27 @@ public final class AnchorStore {
             if (!fs.exists(dir)) {
                 return Optional.<Anchor>empty();
             }
-            Optional<Anchor> best = Optional.empty();
+            Optional<Path> best = Optional.empty();
             for (FileStatus status : fs.listStatus(dir)) {
                 String name = status.getPath().getName();
-                if (name.startsWith("anchor-") && name.endsWith(".json")) {
-                    Anchor a = read(fs, status.getPath());
-                    if (best.isEmpty() || ORDER.compare(a, best.get()) > 0) {
-                        best = Optional.of(a);
-                    }
+                if (NAME.matcher(name).matches() && (best.isEmpty() || ORDER.compare(name, best.get().getName()) > 0)) {
+                    best = Optional.of(status.getPath());
                 }
             }
-            return best;
+            return best.map(p -> read(fs, p));
         });
     }
 
-    private static final Comparator<Anchor> ORDER = Comparator.comparingLong(Anchor::seq).thenComparing(Anchor::time);
+    private static final Pattern NAME = Pattern.compile("anchor-(\\d{12})-(\\d+)\\.json");
+    private static final Comparator<String> ORDER = Comparator.comparing((String n) -> part(n, 1)).thenComparing(n -> part(n, 2));
+
+    private static long part(String name, int group) {
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not an anchor file name: " + name);
+        }
+        return Long.parseLong(m.group(group));
+    }
 
     private static Anchor read(FileSystem fs, Path file) {
         try (InputStream in = fs.open(file)) {

@@ -57,4 +57,15 @@ public final class AuditTrail {
         long deltaVersion = store.latest(log.path()).orElseThrow().version();
         return anchors.write(log.path(), head, verification.events(), deltaVersion, actor, clock.instant());
     }
+
+    /**
+     * Anchors {@code event}, which this process has just appended, without verifying the chain
+     * first: a witness that the chain reached it, written by every state-changing run as it ends,
+     * so that a later verify catches the removal of any run's events, however recent. Costs one
+     * small file, not a walk of the chain; {@link #anchor} is the verified anchor for auditors.
+     */
+    public Anchor witness(AuditEvent event, String actor) {
+        long deltaVersion = store.latest(log.path()).orElseThrow().version();
+        return anchors.write(log.path(), event, event.seq(), deltaVersion, actor, clock.instant());
+    }
 }

@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.KernelTables;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.LakeRow;
 import dev.keel.lake.WriteOptions;
 import dev.keel.registry.ModelRef;
@@ -51,11 +53,13 @@ public final class Evaluations {
             .add("created_at", DataTypes.TimestampType, false);
 
     private final DeltaStore store;
+    private final LakeLayout layout;
     private final String path;
 
-    public Evaluations(DeltaStore store, String path) {
+    public Evaluations(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
+        this.path = layout.keel(KeelTable.EVALUATIONS);
     }
 
     public void append(List<EvaluationRow> rows) {
@@ -63,7 +67,7 @@ public final class Evaluations {
             return;
         }
         List<Row> out = rows.stream().map(r -> RowFactory.create(r.kind(), r.model().name(), r.model().version(),
-                r.baseline().map(ModelRef::name).orElse(null), r.baseline().map(ModelRef::version).orElse(null), r.data().table(),
+                r.baseline().map(ModelRef::name).orElse(null), r.baseline().map(ModelRef::version).orElse(null), layout.name(r.data().table()),
                 r.data().version(), r.data().split(), r.slice(), r.examples(), new HashMap<>(r.metrics()),
                 r.baseline().isPresent() || !r.baselineMetrics().isEmpty() ? new HashMap<>(r.baselineMetrics()) : null,
                 r.statistics().isEmpty() ? null : new HashMap<>(r.statistics()), r.verdict().orElse(null), r.runId(),
@@ -89,22 +93,22 @@ public final class Evaluations {
     }
 
     /** Every row of {@code kind} about {@code model}'s versions, oldest first, read without Spark. */
-    public static List<EvaluationRow> read(KernelTables kernel, String path, String kind, String model) {
+    public static List<EvaluationRow> read(KernelTables kernel, LakeLayout layout, String kind, String model) {
         List<EvaluationRow> rows = new ArrayList<>();
-        kernel.scan(path, Arrays.asList(SCHEMA.fieldNames()), Optional.empty(), r -> {
+        kernel.scan(layout.keel(KeelTable.EVALUATIONS), Arrays.asList(SCHEMA.fieldNames()), Optional.empty(), r -> {
             if (r.getString("kind").equals(kind) && r.getString("model_name").equals(model)) {
-                rows.add(row(r));
+                rows.add(row(r, layout));
             }
         });
         rows.sort(Comparator.comparing(EvaluationRow::createdAt));
         return rows;
     }
 
-    private static EvaluationRow row(LakeRow r) {
+    private static EvaluationRow row(LakeRow r, LakeLayout layout) {
         Optional<ModelRef> baseline = r.isNull("baseline_name") ? Optional.empty()
                 : Optional.of(new ModelRef(r.getString("baseline_name"), r.getLong("baseline_version")));
         return new EvaluationRow(r.getString("kind"), new ModelRef(r.getString("model_name"), r.getLong("model_version")), baseline,
-                new SplitRef(r.getString("data_table"), r.getLong("data_version"), r.getString("data_split")), r.getString("slice"),
+                new SplitRef(layout.locate(r.getString("data_table")), r.getLong("data_version"), r.getString("data_split")), r.getString("slice"),
                 r.getLong("examples"), r.getDoubleMap("metrics"), r.getDoubleMap("baseline_metrics"), r.getDoubleMap("statistics"),
                 r.isNull("verdict") ? Optional.empty() : Optional.of(r.getString("verdict")), r.getString("run_id"),
                 r.getInstant("created_at"));

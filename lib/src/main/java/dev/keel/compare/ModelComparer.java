@@ -101,7 +101,7 @@ public final class ModelComparer {
                     candidateModel.spec().classes());
         }
         Comparison comparison = compare(ModelRef.of(c), ModelRef.of(b), test, paired, alpha, resamples);
-        new Evaluations(run.env().store(), run.env().layout().keel(KeelTable.EVALUATIONS)).record(comparison, run.id().value(),
+        new Evaluations(run.env().store(), run.env().layout()).record(comparison, run.id().value(),
                 run.env().clock().instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("baseline", comparison.baseline().toString());

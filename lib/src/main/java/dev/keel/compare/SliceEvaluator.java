@@ -115,7 +115,7 @@ public final class SliceEvaluator {
         List<EvaluationRow> rows = e.slices().stream().map(s -> new EvaluationRow("evaluation", e.model(), Optional.empty(), e.data(),
                 s.slice(), s.examples(), s.metrics(), Map.of(), Map.of(), Optional.empty(), run.id().value(),
                 run.env().clock().instant())).toList();
-        new Evaluations(run.env().store(), run.env().layout().keel(KeelTable.EVALUATIONS)).append(rows);
+        new Evaluations(run.env().store(), run.env().layout()).append(rows);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("data", e.data().toString());
         details.put("metrics", e.overall().metrics());

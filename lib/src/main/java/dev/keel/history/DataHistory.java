@@ -48,7 +48,7 @@ public final class DataHistory {
     }
 
     public DatasetVersions versions() {
-        return new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS));
+        return new DatasetVersions(store, layout);
     }
 
     /** Every version, newest first, with keel's record of those keel committed. */

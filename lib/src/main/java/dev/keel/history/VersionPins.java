@@ -22,7 +22,9 @@ import dev.keel.lake.TableVersion;
 /**
  * The versions of a table that split manifests and models depend on, found by the column
  * convention {@code <p>table} + {@code <p>version} in {@code _keel/split_manifests} and
- * {@code _keel/models}: a model trained on version 3 of a dataset pins version 3.
+ * {@code _keel/models}: a model trained on version 3 of a dataset pins version 3. Recorded table
+ * names are compared as locations in this lake ({@link LakeLayout#same}), so a copied or moved lake
+ * keeps its pins.
  */
 public final class VersionPins {
     private static final List<KeelTable> PINNING = List.of(KeelTable.SPLIT_MANIFESTS, KeelTable.MODELS);
@@ -45,12 +47,11 @@ public final class VersionPins {
             }
             Dataset<Row> rows = store.read(path);
             for (String prefix : pairPrefixes(rows.schema())) {
-                rows.filter(col(prefix + "table").equalTo(table)).select(col(prefix + "version").cast("long"))
-                        .distinct().collectAsList().forEach(r -> {
-                            if (!r.isNullAt(0)) {
-                                versions.add(r.getLong(0));
-                            }
-                        });
+                rows.select(col(prefix + "table"), col(prefix + "version").cast("long")).distinct().collectAsList().forEach(r -> {
+                    if (!r.isNullAt(0) && !r.isNullAt(1) && layout.same(r.getString(0), table)) {
+                        versions.add(r.getLong(1));
+                    }
+                });
             }
         }
         return versions.stream().map(v -> new TableVersion(table, v)).toList();

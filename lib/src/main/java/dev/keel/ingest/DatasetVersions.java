@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.WriteOptions;
 import dev.keel.quality.CheckResult;
 import dev.keel.quality.ColumnMetrics;
@@ -66,11 +68,13 @@ public final class DatasetVersions {
             .add("error", DataTypes.StringType, true);
 
     private final DeltaStore store;
+    private final LakeLayout layout;
     private final String path;
 
-    public DatasetVersions(DeltaStore store, String path) {
+    public DatasetVersions(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
+        this.path = layout.keel(KeelTable.DATASET_VERSIONS);
     }
 
     public String path() {
@@ -79,7 +83,7 @@ public final class DatasetVersions {
 
     public void record(DatasetVersion v) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
-        store.append(path, store.spark().createDataFrame(List.of(toRow(v)), SCHEMA), WriteOptions.forRun(v.runId()));
+        store.append(path, store.spark().createDataFrame(List.of(toRow(v, layout)), SCHEMA), WriteOptions.forRun(v.runId()));
     }
 
     /** Every attempt for {@code dataset}, oldest first. */
@@ -88,7 +92,7 @@ public final class DatasetVersions {
             return List.of();
         }
         List<DatasetVersion> versions = new ArrayList<>(store.read(path).filter(col("dataset").equalTo(dataset))
-                .collectAsList().stream().map(DatasetVersions::fromRow).toList());
+                .collectAsList().stream().map(r -> fromRow(r, layout)).toList());
         versions.sort(Comparator.comparing(DatasetVersion::recordedAt));
         return versions;
     }
@@ -144,19 +148,19 @@ public final class DatasetVersions {
         return files;
     }
 
-    private static Row toRow(DatasetVersion v) {
+    private static Row toRow(DatasetVersion v, LakeLayout layout) {
         List<Row> metrics = v.columns().stream().map(m -> RowFactory.create(m.column(), m.type(), m.nullFraction(),
                 m.min().orElse(null), m.max().orElse(null), m.mean().orElse(null), m.approxDistinct())).toList();
         List<Row> checks = v.checks().stream().map(c -> RowFactory.create(c.name(), c.passed(), c.observed(), c.expected())).toList();
         List<Row> files = v.sourceFiles().stream()
-                .map(f -> RowFactory.create(f.path(), f.size(), Timestamp.from(f.modificationTime()))).toList();
+                .map(f -> RowFactory.create(layout.name(f.path()), f.size(), Timestamp.from(f.modificationTime()))).toList();
         return RowFactory.create(v.dataset(), v.version().orElse(null), v.status().name(), v.runId(), v.mode().lower(),
-                Timestamp.from(v.recordedAt()), v.table(), v.quarantineVersion().orElse(null), v.rowsRead(), v.rowsClean(),
+                Timestamp.from(v.recordedAt()), layout.name(v.table()), v.quarantineVersion().orElse(null), v.rowsRead(), v.rowsClean(),
                 v.rowsQuarantined(), v.rowsDuplicate(), new LinkedHashMap<>(v.quarantinedByRule()), metrics, checks,
                 v.contractFile(), v.contractSha256(), files, v.error().orElse(null));
     }
 
-    private static DatasetVersion fromRow(Row r) {
+    private static DatasetVersion fromRow(Row r, LakeLayout layout) {
         List<ColumnMetrics> metrics = r.<Row>getList(r.fieldIndex("column_metrics")).stream().map(m -> new ColumnMetrics(
                 m.getString(0), m.getString(1), m.getDouble(2), Optional.ofNullable(m.getString(3)),
                 Optional.ofNullable(m.getString(4)), m.isNullAt(5) ? Optional.empty() : Optional.of(m.getDouble(5)),
@@ -164,7 +168,7 @@ public final class DatasetVersions {
         List<CheckResult> checks = r.<Row>getList(r.fieldIndex("checks")).stream()
                 .map(c -> new CheckResult(c.getString(0), c.getBoolean(1), c.getString(2), c.getString(3))).toList();
         List<SourceFile> files = r.<Row>getList(r.fieldIndex("source_files")).stream()
-                .map(f -> new SourceFile(f.getString(0), f.getLong(1), f.getTimestamp(2).toInstant())).toList();
+                .map(f -> new SourceFile(layout.locate(f.getString(0)), f.getLong(1), f.getTimestamp(2).toInstant())).toList();
         Map<String, Long> byRule = new LinkedHashMap<>(r.<String, Long>getJavaMap(r.fieldIndex("quarantined_by_rule")));
         int version = r.fieldIndex("version");
         int quarantine = r.fieldIndex("quarantine_version");
@@ -175,7 +179,7 @@ public final class DatasetVersions {
                 r.getString(r.fieldIndex("run_id")),
                 IngestMode.recorded(r.getString(r.fieldIndex("mode"))),
                 r.getTimestamp(r.fieldIndex("recorded_at")).toInstant(),
-                r.getString(r.fieldIndex("table_path")),
+                layout.locate(r.getString(r.fieldIndex("table_path"))),
                 r.isNullAt(quarantine) ? Optional.empty() : Optional.of(r.getLong(quarantine)),
                 r.getLong(r.fieldIndex("rows_read")),
                 r.getLong(r.fieldIndex("rows_clean")),

@@ -104,14 +104,14 @@ public final class IngestJob {
         String dataset = contract.dataset();
         String table = layout.dataset(dataset);
         String quarantineTable = layout.quarantine(dataset);
-        DatasetVersions versions = new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS));
+        DatasetVersions versions = new DatasetVersions(store, layout);
         Optional<TableVersion> basis = store.latest(table);
 
         List<SourceFile> discovered = SourceFiles.discover(store.spark().sparkContext().hadoopConfiguration(), request.sources());
         List<SourceFile> files = discovered;
         if (request.mode() != IngestMode.OVERWRITE) {
-            Set<SourceFile> seen = new HashSet<>(versions.ingestedFiles(dataset));
-            files = discovered.stream().filter(f -> !seen.contains(f)).toList();
+            Set<SourceFile> seen = new HashSet<>(versions.ingestedFiles(dataset).stream().map(SourceFile::normalised).toList());
+            files = discovered.stream().filter(f -> !seen.contains(f.normalised())).toList();
         }
         int skipped = discovered.size() - files.size();
         if (files.isEmpty()) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 
+import dev.keel.config.Locations;
+
 /**
  * A raw file as it was when ingested; (path, size, modification time) is its identity, so a
  * file that is rewritten in place counts as new.
@@ -16,5 +18,10 @@ public record SourceFile(String path, long size, Instant modificationTime) {
     public SourceFile {
         requireNonNull(path, "path");
         requireNonNull(modificationTime, "modificationTime");
+    }
+
+    /** The same file with its path in one spelling ({@code file:/x} and {@code /x} alike), for comparisons. */
+    public SourceFile normalised() {
+        return new SourceFile(Locations.normalize(path), size, modificationTime);
     }
 }

@@ -3,6 +3,8 @@ package dev.keel.lake;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.keel.config.LakeConfig;
@@ -71,6 +73,69 @@ public record LakeLayout(String root) {
     public String keel(KeelTable table) {
         return Locations.join(root, "_keel", table.directory());
     }
+
+    /**
+     * How keel's records name {@code location}: relative to the root when it lies under it
+     * ({@code splits/digits}, {@code models/digits-mlp/3}), as Delta names its files relative to
+     * the table, so that a lake copied to another directory, bucket or file system keeps every
+     * reference; a location outside the lake (a raw file elsewhere) keeps its full spelling.
+     */
+    public String name(String location) {
+        String normalised = Locations.normalize(requireNonNull(location, "location"));
+        return normalised.startsWith(root + "/") ? normalised.substring(root.length() + 1) : location;
+    }
+
+    /**
+     * The location in this lake that a recorded name stands for. A relative name is joined to
+     * the root. An absolute one (keel recorded absolute locations before 0.2) is read by the lake's
+     * layout when it is not under this root: from its top-level lake directory on
+     * ({@code datasets/digits}, {@code models/digits-mlp/3/model.zip}, {@code _keel/runs}, ...)
+     * it is taken relative to this root, so that rows copied with a lake lead to the copy's own
+     * tables and never back to the original's. Other absolute locations are returned as they are.
+     */
+    public String locate(String recorded) {
+        requireNonNull(recorded, "recorded");
+        if (!isAbsolute(recorded)) {
+            return Locations.join(root, recorded);
+        }
+        String normalised = Locations.normalize(recorded);
+        if (normalised.equals(root) || normalised.startsWith(root + "/")) {
+            return normalised;
+        }
+        return layoutSuffix(normalised).map(rest -> Locations.join(root, rest)).orElse(recorded);
+    }
+
+    /** Whether two recorded names, relative or absolute, stand for the same location in this lake. */
+    public boolean same(String recorded, String location) {
+        return Locations.normalize(locate(recorded)).equals(Locations.normalize(location));
+    }
+
+    private static boolean isAbsolute(String location) {
+        return location.startsWith("/") || location.contains(":");
+    }
+
+    /**
+     * The part of an absolute location from its top-level lake directory on: the longest suffix
+     * shaped like a keel table or model ({@code datasets/<name>}, {@code models/<name>/<n>/...},
+     * {@code _keel/<table>}, ...); for raw files and checkpoints, from the last such directory.
+     */
+    static Optional<String> layoutSuffix(String location) {
+        Matcher table = TABLE_SUFFIX.matcher(location);
+        if (table.find()) {
+            return Optional.of(table.group(1));
+        }
+        Matcher tree = TREE_SUFFIX.matcher(location);
+        Optional<String> last = Optional.empty();
+        while (tree.find()) {
+            last = Optional.of(location.substring(tree.start() + 1));
+        }
+        return last;
+    }
+
+    private static final String NAME_PART = "[a-z0-9][a-z0-9_-]{0,99}";
+    private static final Pattern TABLE_SUFFIX = Pattern.compile("/((?:datasets|quarantine|splits|predictions)/" + NAME_PART
+            + "|_keel/[a-z_]+(?:/[^/]+)?|models/" + NAME_PART + "(?:/[0-9]+(?:/[^/]+)?)?)$");
+    private static final Pattern TREE_SUFFIX = Pattern.compile("/(?:raw/" + NAME_PART + "|checkpoints|reports)(?=/)");
 
     /**
      * Checks a dataset or model name, which becomes a directory name.

@@ -79,8 +79,8 @@ public final class LineageReader {
         List<SplitManifestSummary> found = new ArrayList<>();
         kernel.scan(layout.keel(KeelTable.SPLIT_MANIFESTS), List.of("split_table", "split_version", "source_table", "source_version",
                 "seed", "key_columns", "stratify_column", "group_column", "run_id", "recorded_at"), Optional.empty(), r -> {
-                    if (r.getString("split_table").equals(split.table()) && r.getLong("split_version") == split.version()) {
-                        found.add(new SplitManifestSummary(r.getString("source_table"), r.getLong("source_version"), r.getLong("seed"),
+                    if (layout.same(r.getString("split_table"), split.table()) && r.getLong("split_version") == split.version()) {
+                        found.add(new SplitManifestSummary(layout.locate(r.getString("source_table")), r.getLong("source_version"), r.getLong("seed"),
                                 r.getStringList("key_columns"), Optional.ofNullable(r.getString("stratify_column")),
                                 Optional.ofNullable(r.getString("group_column")), r.getString("run_id"), r.getInstant("recorded_at")));
                     }
@@ -93,7 +93,7 @@ public final class LineageReader {
         kernel.scan(layout.keel(KeelTable.DATASET_VERSIONS), List.of("table_path", "version", "status", "mode", "rows_read",
                 "rows_clean", "rows_quarantined", "rows_duplicate", "contract_file", "contract_sha256", "column_metrics", "checks",
                 "source_files", "run_id", "recorded_at"), Optional.empty(), r -> {
-                    if (r.getString("table_path").equals(table) && r.getString("status").equals("COMMITTED") && !r.isNull("version")
+                    if (layout.same(r.getString("table_path"), table) && r.getString("status").equals("COMMITTED") && !r.isNull("version")
                             && r.getLong("version") <= upTo) {
                         found.add(dataset(r));
                     }

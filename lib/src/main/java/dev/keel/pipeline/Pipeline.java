@@ -246,7 +246,7 @@ public final class Pipeline {
         long splitVersion = Long.parseLong(facts.get("split_version"));
         ModelSpec spec = ModelSpecParser.parse(config.spec());
         SplitManifest split = new SplitReader(pipeline.env().store(), pipeline.env().layout()).manifest(dataset, Optional.of(splitVersion));
-        ModelVersions versions = new ModelVersions(pipeline.env().store(), pipeline.env().layout().keel(KeelTable.MODELS));
+        ModelVersions versions = new ModelVersions(pipeline.env().store(), pipeline.env().layout());
         Optional<Long> trained = versions.trainedBefore(spec.name(), spec.sha256(), split.ref("train"));
         if (trained.isPresent()) {
             String why = "no new data: " + spec.name() + "@" + trained.get() + " was already trained from " + config.spec() + " on "

@@ -32,7 +32,7 @@ public final class ModelCatalog {
     public Registry read() {
         List<ModelVersion> versions = new ArrayList<>();
         kernel.scan(layout.keel(KeelTable.MODELS), Arrays.asList(ModelVersions.SCHEMA.fieldNames()), Optional.empty(),
-                row -> versions.add(version(row)));
+                row -> versions.add(version(row, layout)));
         List<AliasChange> changes = new ArrayList<>();
         kernel.scan(layout.keel(KeelTable.MODEL_ALIASES), Arrays.asList(ModelAliases.SCHEMA.fieldNames()), Optional.empty(),
                 row -> changes.add(aliasChange(row)));
@@ -48,15 +48,16 @@ public final class ModelCatalog {
         return read().resolve(reference);
     }
 
-    private static ModelVersion version(LakeRow r) {
-        return new ModelVersion(r.getString("name"), r.getLong("version"), r.getString("artifact_uri"), r.getString("model_sha256"),
-                r.getString("spec_file"), r.getString("spec_sha256"), r.getString("task"), r.getStringMap("hyper_parameters"),
-                r.getLong("seed"), ref(r, "train"), ref(r, "val"), ref(r, "test"), r.getDoubleMap("metrics"), r.getString("backend"),
+    private static ModelVersion version(LakeRow r, LakeLayout layout) {
+        return new ModelVersion(r.getString("name"), r.getLong("version"), layout.locate(r.getString("artifact_uri")),
+                r.getString("model_sha256"), r.getString("spec_file"), r.getString("spec_sha256"), r.getString("task"),
+                r.getStringMap("hyper_parameters"), r.getLong("seed"), ref(r, "train", layout), ref(r, "val", layout),
+                ref(r, "test", layout), r.getDoubleMap("metrics"), r.getString("backend"),
                 r.getInt("workers"), r.getString("run_id"), r.getString("owner"), r.getInstant("created_at"));
     }
 
-    private static SplitRef ref(LakeRow r, String prefix) {
-        return new SplitRef(r.getString(prefix + "_table"), r.getLong(prefix + "_version"), r.getString(prefix + "_split"));
+    private static SplitRef ref(LakeRow r, String prefix, LakeLayout layout) {
+        return new SplitRef(layout.locate(r.getString(prefix + "_table")), r.getLong(prefix + "_version"), r.getString(prefix + "_split"));
     }
 
     private static AliasChange aliasChange(LakeRow r) {

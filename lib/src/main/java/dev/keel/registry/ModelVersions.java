@@ -18,6 +18,8 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.WriteOptions;
 import dev.keel.split.SplitRef;
 
@@ -54,11 +56,13 @@ public final class ModelVersions {
             .add("created_at", DataTypes.TimestampType, false);
 
     private final DeltaStore store;
+    private final LakeLayout layout;
     private final String path;
 
-    public ModelVersions(DeltaStore store, String path) {
+    public ModelVersions(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
+        this.path = layout.keel(KeelTable.MODELS);
     }
 
     /** The next version number for {@code name}: one more than the highest registered, 1 for a new name. */
@@ -78,17 +82,18 @@ public final class ModelVersions {
         if (!store.exists(path)) {
             return Optional.empty();
         }
-        Row r = store.read(path).filter(col("name").equalTo(name).and(col("spec_sha256").equalTo(specSha256))
-                .and(col("train_table").equalTo(train.table())).and(col("train_version").equalTo(train.version()))
-                .and(col("train_split").equalTo(train.split()))).agg(min(col("version"))).first();
-        return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getLong(0));
+        return store.read(path).filter(col("name").equalTo(name).and(col("spec_sha256").equalTo(specSha256))
+                .and(col("train_version").equalTo(train.version())).and(col("train_split").equalTo(train.split())))
+                .select("version", "train_table").collectAsList().stream()
+                .filter(r -> layout.same(r.getString(1), train.table())).map(r -> r.getLong(0)).min(Long::compare);
     }
 
     public void register(ModelVersion m) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
-        Row row = RowFactory.create(m.name(), m.version(), m.artifact(), m.modelSha256(), m.specFile(), m.specSha256(), m.task(),
-                new HashMap<>(m.hyperParameters()), m.seed(), m.train().table(), m.train().version(), m.train().split(),
-                m.validation().table(), m.validation().version(), m.validation().split(), m.test().table(), m.test().version(),
+        Row row = RowFactory.create(m.name(), m.version(), layout.name(m.artifact()), m.modelSha256(), m.specFile(), m.specSha256(),
+                m.task(), new HashMap<>(m.hyperParameters()), m.seed(), layout.name(m.train().table()), m.train().version(),
+                m.train().split(), layout.name(m.validation().table()), m.validation().version(), m.validation().split(),
+                layout.name(m.test().table()), m.test().version(),
                 m.test().split(), new HashMap<>(m.metrics()), m.backend(), m.workers(), m.runId(), m.owner(),
                 Timestamp.from(m.createdAt()));
         store.append(path, store.spark().createDataFrame(List.of(row), SCHEMA), WriteOptions.forRun(m.runId()));

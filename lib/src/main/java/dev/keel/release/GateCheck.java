@@ -263,7 +263,7 @@ public final class GateCheck {
         rows.add(new EvaluationRow("gate", report.model(), report.champion(), report.data(), "all", 0,
                 Map.of("failed", (double) report.failed().size(), "gates", (double) report.results().size()), Map.of(), Map.of(),
                 Optional.of(report.passed() ? PASSED : FAILED), run.id().value(), now));
-        new Evaluations(run.env().store(), run.env().layout().keel(KeelTable.EVALUATIONS)).append(rows);
+        new Evaluations(run.env().store(), run.env().layout()).append(rows);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("verdict", report.passed() ? PASSED : FAILED);
         details.put("data", report.data().toString());

@@ -128,7 +128,7 @@ public final class Promotion {
     }
 
     private Optional<EvaluationRow> latestGate(ModelVersion v) {
-        List<EvaluationRow> gates = Evaluations.read(run.env().store().kernel(), run.env().layout().keel(KeelTable.EVALUATIONS), "gate",
+        List<EvaluationRow> gates = Evaluations.read(run.env().store().kernel(), run.env().layout(), "gate",
                 v.name()).stream().filter(r -> r.model().version() == v.version() && r.slice().equals("all")).toList();
         return gates.isEmpty() ? Optional.empty() : Optional.of(gates.get(gates.size() - 1));
     }

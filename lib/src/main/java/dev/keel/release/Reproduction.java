@@ -93,7 +93,7 @@ public final class Reproduction {
         statistics.put("bit_identical", identical ? 1.0 : 0.0);
         COMPARED.stream().filter(m -> v.metrics().containsKey(m) && again.metrics().values().containsKey(m))
                 .forEach(m -> statistics.put(m + "_delta", again.metrics().values().get(m) - v.metrics().get(m)));
-        new Evaluations(run.env().store(), run.env().layout().keel(KeelTable.EVALUATIONS)).append(List.of(new EvaluationRow(
+        new Evaluations(run.env().store(), run.env().layout()).append(List.of(new EvaluationRow(
                 "reproduction", ref, Optional.empty(), v.test(), "all", 0, again.metrics().values(), v.metrics(), statistics,
                 Optional.of(ok ? "reproduced" : "not reproduced"), run.id().value(), run.env().clock().instant())));
         Map<String, Object> details = new LinkedHashMap<>();

@@ -99,7 +99,7 @@ public final class ModelCard {
             page.paragraph("A " + v.task() + " model has no confusion matrix.");
         }
 
-        List<EvaluationRow> comparisons = Evaluations.read(kernel, run.env().layout().keel(KeelTable.EVALUATIONS), "comparison",
+        List<EvaluationRow> comparisons = Evaluations.read(kernel, run.env().layout(), "comparison",
                 v.name()).stream().filter(r -> r.model().version() == v.version()).toList();
         page.heading("Against other versions (paired, same test split)");
         page.table(List.of("baseline", "test split", "metric", "this", "baseline", "delta", "interval", "McNemar p", "verdict", "run"),
@@ -111,13 +111,13 @@ public final class ModelCard {
         page.heading("Metric history across versions of " + v.name());
         page.chart("history", historyChart(registry, v.name()));
 
-        List<EvaluationRow> gates = latestRun(Evaluations.read(kernel, run.env().layout().keel(KeelTable.EVALUATIONS), "gate", v.name())
+        List<EvaluationRow> gates = latestRun(Evaluations.read(kernel, run.env().layout(), "gate", v.name())
                 .stream().filter(r -> r.model().version() == v.version()).toList());
         page.heading("Gate results");
         page.table(List.of("gate", "result", "measured", "thresholds", "run", "at"), gates.stream().map(g -> List.of(g.slice(),
                 g.verdict().orElse(""), format(g.metrics()), format(g.baselineMetrics()), g.runId(), g.createdAt().toString())).toList(),
                 "Gates were never checked (keel gate " + ref + ").");
-        List<EvaluationRow> slices = latestRun(Evaluations.read(kernel, run.env().layout().keel(KeelTable.EVALUATIONS), "evaluation",
+        List<EvaluationRow> slices = latestRun(Evaluations.read(kernel, run.env().layout(), "evaluation",
                 v.name()).stream().filter(r -> r.model().version() == v.version()).toList());
         if (!slices.isEmpty()) {
             page.heading("Slices (latest evaluation, " + slices.get(0).data() + ")");

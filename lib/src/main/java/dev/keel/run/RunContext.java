@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import scala.Option;
+
 import dev.keel.access.Access;
 import dev.keel.access.AccessDeniedException;
 import dev.keel.access.AccessPolicy;
@@ -33,12 +35,14 @@ public final class RunContext {
     private final AuditTrail audit;
     private final List<TableVersion> inputs = new ArrayList<>();
     private final List<TableVersion> outputs = new ArrayList<>();
+    private final Optional<String> enclosing;
     private Optional<String> submittedJob = Optional.empty();
 
-    private RunContext(RunEnvironment env, RunRecord started) {
+    private RunContext(RunEnvironment env, RunRecord started, Optional<String> enclosing) {
         this.env = env;
         this.started = started;
         this.audit = env.audit();
+        this.enclosing = enclosing;
     }
 
     /**
@@ -80,10 +84,11 @@ public final class RunContext {
                 env.build().version(), env.build().shortCommit(), env.build().codeSha256(), env.config().hash(),
                 command, now, Optional.empty(), Optional.empty(), List.of(), List.of(),
                 Optional.ofNullable(env.spark().sparkContext().applicationId()), env.slurmJobId());
+        Option<String> enclosing = env.spark().conf().getOption(DeltaStore.USER_METADATA_CONF);
         env.spark().conf().set(DeltaStore.USER_METADATA_CONF, id.value());
         env.progress().info("run " + id + " (" + kind + ") started by " + env.actor().name());
         env.runs().start(record);
-        RunContext run = new RunContext(env, record);
+        RunContext run = new RunContext(env, record, enclosing.isDefined() ? Optional.of(enclosing.get()) : Optional.empty());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", kind);
         details.put("command", command);
@@ -172,9 +177,11 @@ public final class RunContext {
         error.ifPresent(e -> details.put("error", e));
         try {
             env.runs().finish(finished);
-            audit(status == RunStatus.SUCCEEDED ? "run.succeeded" : "run.failed", kind(), details);
+            AuditEvent last = audit(status == RunStatus.SUCCEEDED ? "run.succeeded" : "run.failed", kind(), details);
+            audit.witness(last, env.actor().name());
         } finally {
-            env.spark().conf().unset(DeltaStore.USER_METADATA_CONF);
+            enclosing.ifPresentOrElse(outer -> env.spark().conf().set(DeltaStore.USER_METADATA_CONF, outer),
+                    () -> env.spark().conf().unset(DeltaStore.USER_METADATA_CONF));
             env.spark().sparkContext().clearJobGroup();
         }
         env.progress().info("run " + started.runId() + " " + status.name().toLowerCase(java.util.Locale.ROOT));

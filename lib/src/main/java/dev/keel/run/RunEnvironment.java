@@ -68,7 +68,7 @@ public record RunEnvironment(
     }
 
     public RunStore runs() {
-        return new RunStore(store(), layout.keel(KeelTable.RUNS));
+        return new RunStore(store(), layout);
     }
 
     public AuditTrail audit() {

@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.ConflictRetry;
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 import io.delta.tables.DeltaTable;
@@ -56,11 +58,13 @@ public final class RunStore {
             .add("slurm_job_id", DataTypes.StringType, true);
 
     private final DeltaStore store;
+    private final LakeLayout layout;
     private final String path;
 
-    public RunStore(DeltaStore store, String path) {
+    public RunStore(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
+        this.path = layout.keel(KeelTable.RUNS);
     }
 
     public String path() {
@@ -70,7 +74,7 @@ public final class RunStore {
     /** Records a run that has just started (status RUNNING). */
     public void start(RunRecord record) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
-        store.append(path, store.spark().createDataFrame(List.of(toRow(record)), SCHEMA),
+        store.append(path, store.spark().createDataFrame(List.of(toRow(record, layout)), SCHEMA),
                 WriteOptions.forRun(record.runId()));
     }
 
@@ -84,10 +88,8 @@ public final class RunStore {
         set.put("outputs", tableVersions(record.outputs()));
         set.put("spark_app_id", record.sparkAppId().map(s -> lit(s)).orElse(lit(null).cast("string")));
         set.put("slurm_job_id", record.slurmJobId().map(s -> lit(s)).orElse(lit(null).cast("string")));
-        ConflictRetry.standard().run("record the end of run " + record.runId() + " in " + path, () -> {
-            DeltaTable.forPath(store.spark(), path).update(col("run_id").equalTo(record.runId()), set);
-            return null;
-        });
+        ConflictRetry.standard().run("record the end of run " + record.runId() + " in " + path, () -> store.operate(path,
+                record.runId(), () -> DeltaTable.forPath(store.spark(), path).update(col("run_id").equalTo(record.runId()), set)));
     }
 
     public Optional<RunRecord> find(String runId) {
@@ -95,7 +97,7 @@ public final class RunStore {
             return Optional.empty();
         }
         List<Row> rows = store.read(path).filter(col("run_id").equalTo(runId)).collectAsList();
-        return rows.stream().findFirst().map(RunStore::fromRow);
+        return rows.stream().findFirst().map(r -> fromRow(r, layout));
     }
 
     /**
@@ -111,28 +113,29 @@ public final class RunStore {
                 .filter(col("kind").equalTo(kind).and(col("slurm_job_id").equalTo(slurmJobId))
                         .and(col("status").notEqual(RunStatus.SUCCEEDED.name())))
                 .orderBy(col("started_at").desc(), col("run_id").desc())
-                .collectAsList().stream().map(RunStore::fromRow).toList();
+                .collectAsList().stream().map(r -> fromRow(r, layout)).toList();
     }
 
-    private static Column tableVersions(List<TableVersion> versions) {
+    private Column tableVersions(List<TableVersion> versions) {
         if (versions.isEmpty()) {
             return org.apache.spark.sql.functions.array().cast(new ArrayType(TABLE_VERSION, true));
         }
         Column[] items = versions.stream()
-                .map(v -> org.apache.spark.sql.functions.struct(lit(v.table()).as("table"), lit(v.version()).as("version")))
+                .map(v -> org.apache.spark.sql.functions.struct(lit(layout.name(v.table())).as("table"),
+                        lit(v.version()).as("version")))
                 .toArray(Column[]::new);
         return org.apache.spark.sql.functions.array(items);
     }
 
-    static Row toRow(RunRecord r) {
+    static Row toRow(RunRecord r, LakeLayout layout) {
         return RowFactory.create(r.runId(), r.kind(), r.status().name(), r.actor(), r.host(), r.keelVersion(),
                 r.gitCommit(), r.codeSha256(), r.configHash(), r.command(), Timestamp.from(r.startedAt()),
                 r.endedAt().map(Timestamp::from).orElse(null), r.error().orElse(null),
-                tableVersionRows(r.inputs()), tableVersionRows(r.outputs()),
+                tableVersionRows(r.inputs(), layout), tableVersionRows(r.outputs(), layout),
                 r.sparkAppId().orElse(null), r.slurmJobId().orElse(null));
     }
 
-    static RunRecord fromRow(Row row) {
+    static RunRecord fromRow(Row row, LakeLayout layout) {
         return new RunRecord(
                 row.getString(row.fieldIndex("run_id")),
                 row.getString(row.fieldIndex("kind")),
@@ -147,21 +150,21 @@ public final class RunStore {
                 row.getTimestamp(row.fieldIndex("started_at")).toInstant(),
                 optionalInstant(row, "ended_at"),
                 Optional.ofNullable(row.getString(row.fieldIndex("error"))),
-                tableVersionsOf(row, "inputs"),
-                tableVersionsOf(row, "outputs"),
+                tableVersionsOf(row, "inputs", layout),
+                tableVersionsOf(row, "outputs", layout),
                 Optional.ofNullable(row.getString(row.fieldIndex("spark_app_id"))),
                 Optional.ofNullable(row.getString(row.fieldIndex("slurm_job_id"))));
     }
 
-    private static List<Row> tableVersionRows(List<TableVersion> versions) {
+    private static List<Row> tableVersionRows(List<TableVersion> versions, LakeLayout layout) {
         List<Row> rows = new ArrayList<>(versions.size());
-        versions.forEach(v -> rows.add(RowFactory.create(v.table(), v.version())));
+        versions.forEach(v -> rows.add(RowFactory.create(layout.name(v.table()), v.version())));
         return rows;
     }
 
-    private static List<TableVersion> tableVersionsOf(Row row, String field) {
+    private static List<TableVersion> tableVersionsOf(Row row, String field, LakeLayout layout) {
         List<Row> items = row.getList(row.fieldIndex(field));
-        return items.stream().map(r -> new TableVersion(r.getString(0), r.getLong(1))).toList();
+        return items.stream().map(r -> new TableVersion(layout.locate(r.getString(0)), r.getLong(1))).toList();
     }
 
     private static Optional<Instant> optionalInstant(Row row, String field) {

@@ -26,6 +26,7 @@ import dev.keel.build.Digests;
 import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
 import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 import dev.keel.registry.ModelCatalog;
@@ -72,8 +73,10 @@ public final class BatchScorer {
         DeltaStore store = run.env().store();
         TableVersion input = new TableVersion(run.env().layout().dataset(dataset), version);
         String out = run.env().layout().predictions(output);
+        LakeLayout layout = run.env().layout();
         if (store.exists(out) && store.read(out).where(col("model_sha256").equalTo(v.modelSha256())
-                .and(col("input_table").equalTo(input.table())).and(col("input_version").equalTo(version))).limit(1).count() > 0) {
+                .and(col("input_version").equalTo(version))).select("input_table").distinct().collectAsList().stream()
+                .anyMatch(r -> layout.same(r.getString(0), input.table()))) {
             run.env().progress().info("unchanged: " + out + " already holds " + ref + "'s predictions for " + input);
             return new ScoreResult(ref, input, store.latest(out).orElseThrow(), 0, true);
         }
@@ -111,7 +114,7 @@ public final class BatchScorer {
                     .withColumn("model_name", lit(v.name()))
                     .withColumn("model_version", lit(v.version()))
                     .withColumn("model_sha256", lit(v.modelSha256()))
-                    .withColumn("input_table", lit(input.table()))
+                    .withColumn("input_table", lit(layout.name(input.table())))
                     .withColumn("input_version", lit(version))
                     .withColumn("run_id", lit(run.id().value()))
                     .withColumn("scored_at", current_timestamp());

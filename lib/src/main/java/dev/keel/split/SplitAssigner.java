@@ -37,14 +37,16 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * the units are ranked by their hash and cut at the cumulative fractions rounded half-up, so
  * every split holds exactly its share of each label, to the unit. Units that a previous split
  * with the same spec already placed keep their split; new units fill each split's remaining
- * share. This costs two shuffles and a join back to the rows ({@code spark.sql.shuffle.partitions}).
+ * share. This costs two shuffles and a join back to the rows ({@code spark.sql.shuffle.partitions}),
+ * all on the units' identity hashes rather than their columns ({@link #identified}).
  */
 final class SplitAssigner {
     static final String SPLIT = "split";
     private static final String STRATUM = "__stratum";
     private static final String HASH = "__hash";
     private static final String PREVIOUS = "__previous";
-    private static final String UNIT = "__unit_";
+    static final String UNIT_A = "__unit_a";
+    static final String UNIT_B = "__unit_b";
     private static final long MASK_53 = (1L << 53) - 1;
 
     private final SplitSpec spec;
@@ -64,9 +66,33 @@ final class SplitAssigner {
             return rows.withColumn(SPLIT, byHash());
         }
         Dataset<Row> units = stratifiedUnits(rows, previous);
-        Column[] output = Stream.concat(Arrays.stream(rows.columns()).map(c -> rows.col(c)), Stream.of(units.col(SPLIT)))
-                .toArray(Column[]::new);
-        return rows.join(units, sameUnit(rows, units), "inner").select(output);
+        Column[] output = Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col(SPLIT))).toArray(Column[]::new);
+        return identified(rows).join(units, new String[] {UNIT_A, UNIT_B}, "inner")
+                .select(output);
+    }
+
+    private Dataset<Row> identified(Dataset<Row> rows) {
+        return identified(rows, spec.unit());
+    }
+
+    /**
+     * {@code rows} with the identity of the values of {@code columns}: two independent 64-bit
+     * hashes of them (and of which are null) in {@value #UNIT_A} and {@value #UNIT_B}, so that
+     * units or keys are grouped and joined on two longs whatever their number of columns. Joining
+     * on the columns themselves made the optimiser's constraint inference grow combinatorially with
+     * them: thirty key columns ran for tens of minutes.
+     */
+    static Dataset<Row> identified(Dataset<Row> rows, List<String> columns) {
+        return rows.withColumn(UNIT_A, identity(columns, "keel.unit.a")).withColumn(UNIT_B, identity(columns, "keel.unit.b"));
+    }
+
+    private static Column identity(List<String> columns, String salt) {
+        List<Column> hashed = new ArrayList<>(List.of(lit(salt)));
+        for (String c : columns) {
+            hashed.add(col(c));
+            hashed.add(col(c).isNull());
+        }
+        return xxhash64(hashed.toArray(Column[]::new));
     }
 
     private Column[] unitColumns() {
@@ -89,19 +115,14 @@ final class SplitAssigner {
         return split.otherwise(names.get(names.size() - 1));
     }
 
-    /** One row per unit: the unit's columns renamed {@code __unit_<c>} and its split. */
+    /** One row per unit: its identity ({@link #identified}) and its split. */
     private Dataset<Row> stratifiedUnits(Dataset<Row> rows, Optional<Dataset<Row>> previous) {
-        Dataset<Row> units = rows.groupBy(unitColumns()).agg(min(col(spec.stratify().orElseThrow())).as(STRATUM))
-                .withColumn(HASH, hash());
+        Dataset<Row> units = identified(rows.withColumn(HASH, hash())).groupBy(col(UNIT_A), col(UNIT_B))
+                .agg(min(col(spec.stratify().orElseThrow())).as(STRATUM), min(col(HASH)).as(HASH));
         if (previous.isPresent()) {
-            List<Column> kept = new ArrayList<>();
-            spec.unit().forEach(c -> kept.add(col(c).as(UNIT + c)));
-            kept.add(col(SPLIT).as(PREVIOUS));
-            Dataset<Row> placed = previous.get().select(kept.toArray(Column[]::new)).dropDuplicates(
-                    spec.unit().stream().map(c -> UNIT + c).toArray(String[]::new));
-            Dataset<Row> base = units;
-            units = units.join(placed, sameUnit(base, placed), "left").drop(spec.unit().stream().map(c -> UNIT + c)
-                    .toArray(String[]::new));
+            Dataset<Row> placed = identified(previous.get()).select(col(UNIT_A), col(UNIT_B), col(SPLIT).as(PREVIOUS))
+                    .dropDuplicates(UNIT_A, UNIT_B);
+            units = units.join(placed, new String[] {UNIT_A, UNIT_B}, "left");
         } else {
             units = units.withColumn(PREVIOUS, lit(null).cast("string"));
         }
@@ -123,7 +144,7 @@ final class SplitAssigner {
             filledUpTo.add(filled);
             before = upTo;
         }
-        Column[] order = Stream.concat(Stream.of(col(HASH)), Arrays.stream(unitColumns())).toArray(Column[]::new);
+        Column[] order = {col(HASH), col(UNIT_A), col(UNIT_B)};
         Column rank = row_number().over(Window.partitionBy(col(STRATUM), col(PREVIOUS).isNull()).orderBy(order));
         Column split = when(col(PREVIOUS).isNotNull(), col(PREVIOUS));
         for (int i = 0; i < names.size() - 1; i++) {
@@ -131,18 +152,6 @@ final class SplitAssigner {
         }
         split = split.otherwise(names.get(names.size() - 1));
 
-        List<Column> out = new ArrayList<>();
-        spec.unit().forEach(c -> out.add(col(c).as(UNIT + c)));
-        out.add(split.as(SPLIT));
-        return units.select(out.toArray(Column[]::new));
-    }
-
-    /** Null-safe equality of the unit columns of {@code left} and their {@code __unit_} copies in {@code right}. */
-    private Column sameUnit(Dataset<Row> left, Dataset<Row> right) {
-        Column same = lit(true);
-        for (String c : spec.unit()) {
-            same = same.and(left.col(c).eqNullSafe(right.col(UNIT + c)));
-        }
-        return same;
+        return units.select(col(UNIT_A), col(UNIT_B), split.as(SPLIT));
     }
 }

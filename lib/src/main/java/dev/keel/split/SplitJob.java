@@ -2,7 +2,6 @@ package dev.keel.split;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -61,7 +58,7 @@ public final class SplitJob {
         this.run = requireNonNull(run, "run");
         this.store = run.env().store();
         this.layout = run.env().layout();
-        this.manifests = new SplitManifests(store, layout.keel(KeelTable.SPLIT_MANIFESTS));
+        this.manifests = new SplitManifests(store, layout);
     }
 
     public SplitResult split(SplitRequest request) {
@@ -141,7 +138,7 @@ public final class SplitJob {
         if (!request.keys().isEmpty()) {
             return request.keys();
         }
-        Optional<DatasetVersion> ingested = new DatasetVersions(store, layout.keel(KeelTable.DATASET_VERSIONS))
+        Optional<DatasetVersion> ingested = new DatasetVersions(store, layout)
                 .of(request.dataset()).stream()
                 .filter(v -> v.status() == DatasetVersion.Status.COMMITTED && v.version().orElse(-1L) <= source.version())
                 .reduce((a, b) -> b);
@@ -179,17 +176,12 @@ public final class SplitJob {
         if (!List.of(before.columns()).containsAll(keys)) {
             return Optional.empty();
         }
-        List<Column> renamed = new ArrayList<>();
-        keys.forEach(k -> renamed.add(col(k).as("__before_" + k)));
-        renamed.add(col(SplitAssigner.SPLIT).as("__before_split"));
-        Dataset<Row> was = before.select(renamed.toArray(Column[]::new)).distinct();
-        Dataset<Row> now = store.read(current).select(Stream.concat(keys.stream(), Stream.of(SplitAssigner.SPLIT))
-                .map(k -> col(k)).toArray(Column[]::new)).distinct();
-        Column same = lit(true);
-        for (String k : keys) {
-            same = same.and(now.col(k).eqNullSafe(was.col("__before_" + k)));
-        }
-        return Optional.of(now.join(was, same, "inner").filter(now.col(SplitAssigner.SPLIT).notEqual(was.col("__before_split")))
-                .select(keys.stream().map(k -> now.col(k)).toArray(Column[]::new)).distinct().count());
+        String[] identity = {SplitAssigner.UNIT_A, SplitAssigner.UNIT_B};
+        Dataset<Row> was = SplitAssigner.identified(before, keys).select(col(SplitAssigner.UNIT_A), col(SplitAssigner.UNIT_B),
+                col(SplitAssigner.SPLIT).as("__before_split")).distinct();
+        Dataset<Row> now = SplitAssigner.identified(store.read(current), keys).select(col(SplitAssigner.UNIT_A),
+                col(SplitAssigner.UNIT_B), col(SplitAssigner.SPLIT)).distinct();
+        return Optional.of(now.join(was, identity, "inner").filter(col(SplitAssigner.SPLIT).notEqual(col("__before_split")))
+                .select(identity[0], identity[1]).distinct().count());
     }
 }

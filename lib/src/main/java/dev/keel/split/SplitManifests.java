@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
+import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 
@@ -56,11 +58,13 @@ public final class SplitManifests {
             .add("recorded_at", DataTypes.TimestampType, false);
 
     private final DeltaStore store;
+    private final LakeLayout layout;
     private final String path;
 
-    public SplitManifests(DeltaStore store, String path) {
+    public SplitManifests(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
-        this.path = requireNonNull(path, "path");
+        this.layout = requireNonNull(layout, "layout");
+        this.path = layout.keel(KeelTable.SPLIT_MANIFESTS);
     }
 
     public void record(SplitManifest m) {
@@ -74,7 +78,7 @@ public final class SplitManifests {
             return List.of();
         }
         List<SplitManifest> manifests = new ArrayList<>(store.read(path).filter(col("dataset").equalTo(dataset)).collectAsList()
-                .stream().map(SplitManifests::fromRow).toList());
+                .stream().map(this::fromRow).toList());
         manifests.sort(Comparator.comparing((SplitManifest m) -> m.table().version()).thenComparing(SplitManifest::recordedAt));
         return manifests;
     }
@@ -90,15 +94,15 @@ public final class SplitManifests {
         if (!store.exists(path)) {
             return Optional.empty();
         }
-        return store.read(path).filter(col("split_table").equalTo(splitTable.table())
-                .and(col("split_version").equalTo(splitTable.version()))).collectAsList().stream()
-                .map(SplitManifests::fromRow).findFirst();
+        return store.read(path).filter(col("split_version").equalTo(splitTable.version())).collectAsList().stream()
+                .map(this::fromRow).filter(m -> m.table().equals(splitTable)).findFirst();
     }
 
-    private static Row toRow(SplitManifest m) {
+    private Row toRow(SplitManifest m) {
         SplitSpec spec = m.spec();
         SplitStatistics s = m.statistics();
-        return RowFactory.create(m.dataset(), m.source().table(), m.source().version(), m.table().table(), m.table().version(),
+        return RowFactory.create(m.dataset(), layout.name(m.source().table()), m.source().version(), layout.name(m.table().table()),
+                m.table().version(),
                 new LinkedHashMap<>(spec.fractions().fractions()), spec.fractions().names(), spec.seed(), spec.keys(),
                 spec.group().orElse(null), spec.stratify().orElse(null), new LinkedHashMap<>(s.rows()),
                 new LinkedHashMap<>(s.labels()), new LinkedHashMap<>(s.keyHashes()), new LinkedHashMap<>(s.rowHashes()),
@@ -106,7 +110,7 @@ public final class SplitManifests {
                 Timestamp.from(m.recordedAt()));
     }
 
-    private static SplitManifest fromRow(Row r) {
+    private SplitManifest fromRow(Row r) {
         Map<String, BigDecimal> stored = r.getJavaMap(r.fieldIndex("fractions"));
         Map<String, BigDecimal> fractions = new LinkedHashMap<>();
         for (String name : r.<String>getList(r.fieldIndex("fraction_order"))) {
@@ -122,8 +126,8 @@ public final class SplitManifests {
                 ordered(r.getJavaMap(r.fieldIndex("row_hashes")), spec), r.getLong(r.fieldIndex("key_overlap")),
                 optionalLong(r, "group_overlap"));
         return new SplitManifest(r.getString(r.fieldIndex("dataset")),
-                new TableVersion(r.getString(r.fieldIndex("source_table")), r.getLong(r.fieldIndex("source_version"))),
-                new TableVersion(r.getString(r.fieldIndex("split_table")), r.getLong(r.fieldIndex("split_version"))),
+                new TableVersion(layout.locate(r.getString(r.fieldIndex("source_table"))), r.getLong(r.fieldIndex("source_version"))),
+                new TableVersion(layout.locate(r.getString(r.fieldIndex("split_table"))), r.getLong(r.fieldIndex("split_version"))),
                 spec, statistics, optionalLong(r, "previous_split_version"), optionalLong(r, "keys_moved"),
                 r.getString(r.fieldIndex("run_id")), r.getTimestamp(r.fieldIndex("recorded_at")).toInstant());
     }

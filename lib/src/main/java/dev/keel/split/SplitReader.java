@@ -30,7 +30,7 @@ public final class SplitReader {
     public SplitReader(DeltaStore store, LakeLayout layout) {
         this.store = requireNonNull(store, "store");
         this.layout = requireNonNull(layout, "layout");
-        this.manifests = new SplitManifests(store, layout.keel(KeelTable.SPLIT_MANIFESTS));
+        this.manifests = new SplitManifests(store, layout);
     }
 
     /** The rows of one split, without the {@code split} column. */

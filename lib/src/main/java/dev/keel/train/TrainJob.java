@@ -62,7 +62,7 @@ public final class TrainJob {
         Fitted f = fit(request);
         ModelSpec spec = request.spec();
         Configuration hadoop = run.env().spark().sparkContext().hadoopConfiguration();
-        ModelVersions registry = new ModelVersions(run.env().store(), layout.keel(KeelTable.MODELS));
+        ModelVersions registry = new ModelVersions(run.env().store(), layout);
         long version = new VersionClaims(run.env().store(), layout.keel(KeelTable.MODEL_CLAIMS)).claim(spec.name(), registry::nextVersion,
                 run.id().value(), run.env().clock().instant());
         String directory = layout.model(spec.name(), version);
@@ -219,7 +219,7 @@ public final class TrainJob {
         manifest.put("spec", spec);
         manifest.put("features", spec.features());
         manifest.put("label", spec.label());
-        manifest.put("splits", Map.of("train", model.train(), "val", model.validation(), "test", model.test()));
+        manifest.put("splits", Map.of("train", named(model.train()), "val", named(model.validation()), "test", named(model.test())));
         manifest.put("seed", model.seed());
         manifest.put("code", run.env().build());
         manifest.put("backend", model.backend());
@@ -247,5 +247,10 @@ public final class TrainJob {
             throw new UncheckedIOException("Cannot write model " + model.name() + " version " + model.version() + " to " + directory
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The split as records name it: its table relative to the lake's root. */
+    private SplitRef named(SplitRef split) {
+        return new SplitRef(layout.name(split.table()), split.version(), split.split());
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
 import dev.keel.lake.DeltaStore;
+import dev.keel.lake.LakeLayout;
 import dev.keel.lake.TableVersion;
 import dev.keel.quality.Contract;
 import dev.keel.quality.ContractParser;
@@ -204,7 +205,7 @@ class IngestJobTest {
         assertEquals(Map.of("count_range:count", 2L, "malformed", 4L, "status_allowed:status", 2L, "not_null:id", 1L,
                 "type:count", 1L, "id_format:id", 1L, "light_enough", 1L, "type:taken_at", 1L), result.quarantinedByRule());
 
-        DatasetVersion recorded = new DatasetVersions(new DeltaStore(spark), lake + "/_keel/dataset_versions").of("readings").get(0);
+        DatasetVersion recorded = new DatasetVersions(new DeltaStore(spark), new LakeLayout(lake)).of("readings").get(0);
         assertEquals(DatasetVersion.Status.COMMITTED, recorded.status());
         assertEquals(Optional.of(0L), recorded.version());
         assertEquals(3, recorded.sourceFiles().size());
@@ -267,7 +268,7 @@ class IngestJobTest {
 
         assertEquals(0, new DeltaStore(spark).latest(lake + "/datasets/readings").orElseThrow().version());
         assertEquals(List.of("r1"), List.copyOf(cleanRows().keySet()));
-        List<DatasetVersion> attempts = new DatasetVersions(new DeltaStore(spark), lake + "/_keel/dataset_versions").of("readings");
+        List<DatasetVersion> attempts = new DatasetVersions(new DeltaStore(spark), new LakeLayout(lake)).of("readings");
         DatasetVersion rejected = attempts.get(1);
         assertEquals(DatasetVersion.Status.REJECTED, rejected.status());
         assertEquals(Optional.empty(), rejected.version());

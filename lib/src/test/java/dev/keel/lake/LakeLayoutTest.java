@@ -35,6 +35,35 @@ class LakeLayoutTest {
     }
 
     @Test
+    void recordsNameLocationsRelativeToTheRootAndLocateThemInTheLakeThatReadsThem() {
+        assertEquals("splits/digits", local.name("/srv/lake/splits/digits"));
+        assertEquals("raw/digits/part-1.csv", local.name("file:/srv/lake/raw/digits/part-1.csv"));
+        assertEquals("models/digits-mlp/3", s3.name("s3a://bucket/prefix/models/digits-mlp/3"));
+        assertEquals("file:/data/incoming/a.csv", local.name("file:/data/incoming/a.csv"), "outside the lake: kept as given");
+        assertEquals("/srv/lake2/datasets/x", local.name("/srv/lake2/datasets/x"), "a sibling directory is not inside");
+
+        LakeLayout copy = new LakeLayout("/backup/lake-copy");
+        assertEquals("/backup/lake-copy/splits/digits", copy.locate("splits/digits"));
+        assertEquals("s3a://bucket/prefix/splits/digits", s3.locate("splits/digits"));
+        assertEquals("/backup/lake-copy/splits/digits", copy.locate("/backup/lake-copy/splits/digits"));
+    }
+
+    @Test
+    void absoluteNamesFromBeforeRelativeRecordsAreReadByTheLayoutNeverAsTheOriginalLake() {
+        LakeLayout copy = new LakeLayout("s3a://other/moved");
+        assertEquals("s3a://other/moved/splits/digits", copy.locate("/home/x/lakehouse/splits/digits"));
+        assertEquals("s3a://other/moved/models/digits-mlp/2", copy.locate("/home/x/lakehouse/models/digits-mlp/2"));
+        assertEquals("s3a://other/moved/models/datasets/2/model.zip", copy.locate("/home/x/lakehouse/models/datasets/2/model.zip"),
+                "a model named like a lake directory");
+        assertEquals("s3a://other/moved/splits/digits", copy.locate("/data/datasets/lake/splits/digits"),
+                "an old root that itself holds a lake directory's name");
+        assertEquals("s3a://other/moved/_keel/runs", copy.locate("file:/home/x/lakehouse/_keel/runs"));
+        assertEquals("s3a://other/moved/raw/digits/2026/part-1.csv", copy.locate("file:/home/x/lakehouse/raw/digits/2026/part-1.csv"));
+        assertEquals("file:/data/incoming/a.csv", copy.locate("file:/data/incoming/a.csv"), "not a lake location: as it was");
+        assertEquals(true, copy.same("/home/x/lakehouse/datasets/digits", "s3a://other/moved/datasets/digits"));
+    }
+
+    @Test
     void locationsNormalise() {
         assertEquals("s3a://b/p", Locations.normalize("s3a://b/p///"));
         assertEquals("/tmp/x", Locations.normalize("file:///tmp/a/../x"));

@@ -1,6 +1,7 @@
 package dev.keel.split;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,22 +12,26 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.keel.error.IntegrityException;
 import dev.keel.error.UsageException;
 import dev.keel.lake.TableVersion;
+import dev.keel.lake.WriteOptions;
 import dev.keel.testing.ChildJvm;
 import dev.keel.testing.SharedSpark;
 import dev.keel.testing.TestRuns;
@@ -101,6 +106,46 @@ class SplitJobTest {
         assertTrue(Math.abs(trainUsers - 0.8 * users) <= 10, trainUsers + " of " + users + " users in train");
     }
 
+    /**
+     * The Wisconsin breast-cancer layout: 569 rows of 30 doubles and a binary label, no id, so
+     * every column is part of the key. Stratifying it used to run for tens of minutes in the
+     * optimiser (constraint inference over a 31-column join); the timeout guards against that.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aStratifiedSplitOfWideAllNumericRowsWithoutAnIdFinishesAndHoldsExactShares(SparkSession spark, @TempDir Path dir) {
+        TestRuns runs = new TestRuns(spark, dir);
+        List<String> measures = new ArrayList<>();
+        for (String kind : List.of("mean", "error", "worst")) {
+            for (String feature : List.of("radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
+                    "concave_points", "symmetry", "fractal_dimension")) {
+                measures.add(kind + "_" + feature);
+            }
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < measures.size(); i++) {
+            columns.add(expr("round(abs(sin(id * " + (i + 1) + ".7)) * " + (10 + i) + ", 4)").as(measures.get(i)));
+        }
+        columns.add(expr("CAST(id % 8 < 3 AS INT)").as("target"));
+        Dataset<Row> cancer = spark.range(569).select(columns.toArray(Column[]::new));
+        runs.env().store().overwrite(runs.env().layout().dataset("cancer"), cancer, WriteOptions.forRun("20261207-000000-00000000"));
+
+        SplitRequest request = new SplitRequest("cancer", Optional.empty(), SplitScenarios.FRACTIONS, 11, List.of(), Optional.empty(),
+                Optional.of("target"));
+        SplitManifest m = runs.run("split", r -> new SplitJob(r).split(request)).manifest();
+        assertEquals(569, m.statistics().total());
+        assertEquals(31, m.spec().keys().size(), "without an id every column is the key");
+        long ones = cancer.filter(col("target").equalTo(1)).count();
+        Map<String, Long> train = m.statistics().labels().get("train");
+        assertEquals(half(0.8, ones), train.get("1"), "train holds its exact share of the positive class");
+        assertEquals(half(0.8, 569 - ones), train.get("0"));
+        assertEquals(0, m.statistics().keyOverlap());
+
+        SplitManifest again = runs.run("split", r -> new SplitJob(r).split(new SplitRequest("cancer", Optional.empty(),
+                SplitScenarios.FRACTIONS, 11, List.of(), Optional.empty(), Optional.of("target")))).manifest();
+        assertEquals(m.table(), again.table(), "the same split again writes nothing");
+    }
+
     @Test
     void existingKeysKeepTheirSplitWhenTheDatasetGrowsAndAnIdenticalRerunWritesNothing(SparkSession spark, @TempDir Path dir) {
         TestRuns runs = new TestRuns(spark, dir);
@@ -150,7 +195,7 @@ class SplitJobTest {
         assertTrue(reader.verify(reader.manifest(SplitScenarios.DATASET, Optional.of(0L))).intact(), "version 0 is untouched");
 
         TableVersion changed = new TableVersion(table, 1);
-        new SplitManifests(runs.env().store(), runs.env().layout().keel(dev.keel.lake.LakeLayout.KeelTable.SPLIT_MANIFESTS))
+        new SplitManifests(runs.env().store(), runs.env().layout())
                 .record(new SplitManifest(manifest.dataset(), manifest.source(), changed, manifest.spec(), manifest.statistics(),
                         Optional.empty(), Optional.empty(), "20261123-000000-00000001", manifest.recordedAt()));
         String split = spark.read().format("delta").load(table).filter(col("id").equalTo("v42")).first().getAs("split");
@@ -159,7 +204,7 @@ class SplitJobTest {
                 + ", table " + forged.recomputed().rowHashes().get(split)), forged.problems());
 
         DeltaTable.forPath(spark, table).updateExpr("id = 'v7'", Map.of("split", "CASE WHEN split = 'test' THEN 'train' ELSE 'test' END"));
-        new SplitManifests(runs.env().store(), runs.env().layout().keel(dev.keel.lake.LakeLayout.KeelTable.SPLIT_MANIFESTS))
+        new SplitManifests(runs.env().store(), runs.env().layout())
                 .record(new SplitManifest(manifest.dataset(), manifest.source(), new TableVersion(table, 2), manifest.spec(),
                         manifest.statistics(), Optional.empty(), Optional.empty(), "20261123-000000-00000002", manifest.recordedAt()));
         List<String> problems = reader.verify(reader.manifest(SplitScenarios.DATASET, Optional.empty())).problems();
