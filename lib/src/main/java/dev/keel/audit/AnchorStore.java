@@ -64,7 +64,6 @@ public final class AnchorStore {
         json.put("actor", actor);
         StorageErrors.guard(directory, () -> {
             FileSystem fs = file.getFileSystem(hadoopConf);
-            fs.mkdirs(new Path(directory));
             try (OutputStream out = fs.create(file, false)) {
                 JSON.writeValue(out, json);
             }

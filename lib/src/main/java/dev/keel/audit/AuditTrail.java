@@ -65,7 +65,7 @@ public final class AuditTrail {
      * small file, not a walk of the chain; {@link #anchor} is the verified anchor for auditors.
      */
     public Anchor witness(AuditEvent event, String actor) {
-        long deltaVersion = store.latest(log.path()).orElseThrow().version();
+        long deltaVersion = log.lastVersion().orElseGet(() -> store.latest(log.path()).orElseThrow().version());
         return anchors.write(log.path(), event, event.seq(), deltaVersion, actor, clock.instant());
     }
 }

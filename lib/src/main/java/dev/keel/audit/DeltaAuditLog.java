@@ -63,6 +63,7 @@ public final class DeltaAuditLog implements AuditLog {
     private final String path;
     private final Clock clock;
     private final AuditReader reader;
+    private volatile long lastVersion = -1;
 
     public DeltaAuditLog(DeltaStore store, String path, Clock clock) {
         this.store = requireNonNull(store, "store");
@@ -108,7 +109,13 @@ public final class DeltaAuditLog implements AuditLog {
         if (!result.written()) {
             throw new ConflictRetry.LostRace("Audit seq " + first + " was taken by a concurrent writer");
         }
+        lastVersion = result.version().version();
         return events;
+    }
+
+    /** The Delta version of this log's last append from this process; empty before the first. */
+    public Optional<Long> lastVersion() {
+        return lastVersion < 0 ? Optional.empty() : Optional.of(lastVersion);
     }
 
     @Override

@@ -160,6 +160,12 @@ public final class DeltaStore {
      */
     public WriteResult operate(String path, String runId, Runnable command) {
         long before = kernel.latestVersion(path).orElse(-1L);
+        commitAs(path, runId, command);
+        return ownCommit(path, before, runId);
+    }
+
+    /** Runs a Delta command on {@code path} whose commits carry {@code runId}, for a caller that needs no version back. */
+    public void commitAs(String path, String runId, Runnable command) {
         Option<String> previous = spark.conf().getOption(USER_METADATA_CONF);
         spark.conf().set(USER_METADATA_CONF, runId);
         try {
@@ -174,7 +180,6 @@ public final class DeltaStore {
                 spark.conf().unset(USER_METADATA_CONF);
             }
         }
-        return ownCommit(path, before, runId);
     }
 
     private WriteResult write(String path, Dataset<Row> data, SaveMode mode, WriteOptions options) {

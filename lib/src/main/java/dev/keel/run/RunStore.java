@@ -88,8 +88,11 @@ public final class RunStore {
         set.put("outputs", tableVersions(record.outputs()));
         set.put("spark_app_id", record.sparkAppId().map(s -> lit(s)).orElse(lit(null).cast("string")));
         set.put("slurm_job_id", record.slurmJobId().map(s -> lit(s)).orElse(lit(null).cast("string")));
-        ConflictRetry.standard().run("record the end of run " + record.runId() + " in " + path, () -> store.operate(path,
-                record.runId(), () -> DeltaTable.forPath(store.spark(), path).update(col("run_id").equalTo(record.runId()), set)));
+        ConflictRetry.standard().run("record the end of run " + record.runId() + " in " + path, () -> {
+            store.commitAs(path, record.runId(), () -> DeltaTable.forPath(store.spark(), path).update(col("run_id")
+                    .equalTo(record.runId()), set));
+            return null;
+        });
     }
 
     public Optional<RunRecord> find(String runId) {
