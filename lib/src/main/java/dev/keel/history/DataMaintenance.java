@@ -73,7 +73,8 @@ public final class DataMaintenance {
                 run.id().value(), IngestMode.RESTORE, Instant.now(), table, Optional.empty(), 0, rows, 0, 0, Map.of(),
                 source.map(DatasetVersion::columns).orElse(List.of()), List.of(),
                 source.map(DatasetVersion::contractFile).orElse(""), source.map(DatasetVersion::contractSha256).orElse(""),
-                versions.ingestedFiles(dataset, version), Optional.empty()));
+                versions.ingestedFiles(dataset, version), Optional.empty(),
+                source.map(DatasetVersion::tableColumns).orElse(List.of())));
         run.addOutput(restored);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("restored_version", target.version());

@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.keel.quality.CheckResult;
 import dev.keel.quality.ColumnMetrics;
+import dev.keel.quality.ColumnState;
 
 /**
  * One row of {@code _keel/dataset_versions}: an ingest attempt, its counts and quality metrics,
@@ -34,6 +38,9 @@ import dev.keel.quality.ColumnMetrics;
  * @param contractSha256 the contract's hash
  * @param sourceFiles the files read, with size and modification time
  * @param error why the attempt was rejected
+ * @param tableColumns the mergeable state of each column over the whole table version (COMMITTED),
+ *     derived from the previous version's and the new rows'; empty when not known (versions keel
+ *     recorded before it kept them)
  */
 public record DatasetVersion(
         String dataset,
@@ -54,7 +61,8 @@ public record DatasetVersion(
         String contractFile,
         String contractSha256,
         List<SourceFile> sourceFiles,
-        Optional<String> error) {
+        Optional<String> error,
+        @JsonIgnore List<ColumnState> tableColumns) {
 
     /** Whether an attempt produced a version. */
     public enum Status { COMMITTED, REJECTED }
@@ -75,5 +83,12 @@ public record DatasetVersion(
         requireNonNull(contractSha256, "contractSha256");
         sourceFiles = List.copyOf(sourceFiles);
         requireNonNull(error, "error");
+        tableColumns = List.copyOf(tableColumns);
+    }
+
+    /** The metrics of the whole table version, as {@link #columns()} are those of the ingested rows; empty when not known. */
+    @JsonProperty("table_metrics")
+    public List<ColumnMetrics> tableMetrics() {
+        return tableColumns.stream().map(ColumnState::metrics).toList();
     }
 }

@@ -25,6 +25,7 @@ import dev.keel.lake.LakeLayout.KeelTable;
 import dev.keel.lake.WriteOptions;
 import dev.keel.quality.CheckResult;
 import dev.keel.quality.ColumnMetrics;
+import dev.keel.quality.ColumnState;
 
 /** The {@code _keel/dataset_versions} table: append-only, one row per ingest attempt. */
 public final class DatasetVersions {
@@ -41,6 +42,16 @@ public final class DatasetVersions {
             .add("passed", DataTypes.BooleanType)
             .add("observed", DataTypes.StringType)
             .add("expected", DataTypes.StringType);
+    private static final String TABLE_METRICS = "table_metrics";
+    static final StructType COLUMN_STATE = new StructType()
+            .add("column", DataTypes.StringType)
+            .add("type", DataTypes.StringType)
+            .add("rows", DataTypes.LongType)
+            .add("nulls", DataTypes.LongType)
+            .add("min", DataTypes.StringType)
+            .add("max", DataTypes.StringType)
+            .add("sum", DataTypes.DoubleType)
+            .add("hll_sketch", DataTypes.BinaryType);
     static final StructType SOURCE_FILE = new StructType()
             .add("path", DataTypes.StringType)
             .add("size", DataTypes.LongType)
@@ -65,7 +76,8 @@ public final class DatasetVersions {
             .add("contract_file", DataTypes.StringType, false)
             .add("contract_sha256", DataTypes.StringType, false)
             .add("source_files", new ArrayType(SOURCE_FILE, true), false)
-            .add("error", DataTypes.StringType, true);
+            .add("error", DataTypes.StringType, true)
+            .add(TABLE_METRICS, new ArrayType(COLUMN_STATE, true), true);
 
     private final DeltaStore store;
     private final LakeLayout layout;
@@ -83,25 +95,32 @@ public final class DatasetVersions {
 
     public void record(DatasetVersion v) {
         store.ensureTable(path, SCHEMA, List.of(), Map.of());
-        store.append(path, store.spark().createDataFrame(List.of(toRow(v, layout)), SCHEMA), WriteOptions.forRun(v.runId()));
+        store.append(path, store.spark().createDataFrame(List.of(toRow(v, layout)), SCHEMA),
+                WriteOptions.forRun(v.runId()).withMergedSchema());
     }
 
-    /** Every attempt for {@code dataset}, oldest first. */
+    /**
+     * Every attempt for {@code dataset}, oldest first, without the whole-version column states
+     * ({@link DatasetVersion#tableColumns()} is empty): those are read one version at a time.
+     */
     public List<DatasetVersion> of(String dataset) {
         if (!store.exists(path)) {
             return List.of();
         }
-        List<DatasetVersion> versions = new ArrayList<>(store.read(path).filter(col("dataset").equalTo(dataset))
+        List<DatasetVersion> versions = new ArrayList<>(store.read(path).drop(TABLE_METRICS).filter(col("dataset").equalTo(dataset))
                 .collectAsList().stream().map(r -> fromRow(r, layout)).toList());
         versions.sort(Comparator.comparing(DatasetVersion::recordedAt));
         return versions;
     }
 
-    /** The committed row for one version of the clean table. */
+    /** The committed row for one version of the clean table, with its column states. */
     public Optional<DatasetVersion> committed(String dataset, long version) {
-        return of(dataset).stream()
-                .filter(v -> v.status() == DatasetVersion.Status.COMMITTED && v.version().orElse(-1L) == version)
-                .findFirst();
+        if (!store.exists(path)) {
+            return Optional.empty();
+        }
+        return store.read(path).filter(col("dataset").equalTo(dataset).and(col("status").equalTo(DatasetVersion.Status.COMMITTED.name()))
+                .and(col("version").equalTo(version))).collectAsList().stream().map(r -> fromRow(r, layout))
+                .min(Comparator.comparing(DatasetVersion::recordedAt));
     }
 
     /** Files already in the clean table's latest version (see {@link #filesAt}). */
@@ -157,7 +176,20 @@ public final class DatasetVersions {
         return RowFactory.create(v.dataset(), v.version().orElse(null), v.status().name(), v.runId(), v.mode().lower(),
                 Timestamp.from(v.recordedAt()), layout.name(v.table()), v.quarantineVersion().orElse(null), v.rowsRead(), v.rowsClean(),
                 v.rowsQuarantined(), v.rowsDuplicate(), new LinkedHashMap<>(v.quarantinedByRule()), metrics, checks,
-                v.contractFile(), v.contractSha256(), files, v.error().orElse(null));
+                v.contractFile(), v.contractSha256(), files, v.error().orElse(null), v.tableColumns().isEmpty() ? null
+                        : v.tableColumns().stream().map(c -> RowFactory.create(c.column(), c.type(), c.rows(), c.nulls(),
+                                c.min().orElse(null), c.max().orElse(null), c.sum().orElse(null), c.sketch().orElse(null))).toList());
+    }
+
+    /** The {@code table_metrics} of a row; empty for rows written before the column existed. */
+    private static List<ColumnState> tableColumns(Row r) {
+        if (!List.of(r.schema().fieldNames()).contains(TABLE_METRICS) || r.isNullAt(r.fieldIndex(TABLE_METRICS))) {
+            return List.of();
+        }
+        return r.<Row>getList(r.fieldIndex(TABLE_METRICS)).stream().map(c -> new ColumnState(c.getString(0), c.getString(1),
+                c.getLong(2), c.getLong(3), Optional.ofNullable(c.getString(4)), Optional.ofNullable(c.getString(5)),
+                c.isNullAt(6) ? Optional.empty() : Optional.of(c.getDouble(6)),
+                c.isNullAt(7) ? Optional.empty() : Optional.of((byte[]) c.get(7)))).toList();
     }
 
     private static DatasetVersion fromRow(Row r, LakeLayout layout) {
@@ -189,6 +221,7 @@ public final class DatasetVersions {
                 r.getString(r.fieldIndex("contract_file")),
                 r.getString(r.fieldIndex("contract_sha256")),
                 files,
-                Optional.ofNullable(r.getString(r.fieldIndex("error"))));
+                Optional.ofNullable(r.getString(r.fieldIndex("error"))),
+                tableColumns(r));
     }
 }

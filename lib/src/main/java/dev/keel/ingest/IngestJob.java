@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
@@ -40,6 +42,8 @@ import dev.keel.lake.TableVersion;
 import dev.keel.lake.WriteOptions;
 import dev.keel.lake.WriteResult;
 import dev.keel.quality.BatchProfile;
+import dev.keel.quality.ColumnProfiler;
+import dev.keel.quality.ColumnState;
 import dev.keel.quality.ColumnSpec;
 import dev.keel.quality.Contract;
 import dev.keel.quality.Dedup;
@@ -126,10 +130,10 @@ public final class IngestJob {
         try (RunContext.Step step = run.step("reading " + files.size() + " file(s) of " + dataset + " (" + contract.format().name()
                 .toLowerCase(java.util.Locale.ROOT) + ")")) {
             Dataset<Row> raw = new SourceReader(store.spark()).read(contract, files);
+            Dataset<Row> validated = validation.apply(raw);
             Optional<Dataset<Row>> existingKeys = request.mode() == IngestMode.APPEND && !contract.primaryKey().isEmpty()
-                    ? basis.map(b -> store.read(b).select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new)))
-                    : Optional.empty();
-            flagged = markDuplicates(contract, validation.apply(raw), existingKeys)
+                    ? basis.map(b -> keysNear(contract, store.read(b), validated)) : Optional.empty();
+            flagged = markDuplicates(contract, validated, existingKeys)
                     .select(kept(contract).toArray(Column[]::new))
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
@@ -180,7 +184,7 @@ public final class IngestJob {
         if (!problems.isEmpty()) {
             String error = "Ingest of " + dataset + " rejected, no new version written: " + String.join("; ", problems);
             versions.record(version(request, table, Optional.empty(), DatasetVersion.Status.REJECTED, quarantine, rowsRead, clean,
-                    quarantined, duplicates, byRule, profile, files, Optional.of(error)));
+                    quarantined, duplicates, byRule, profile, files, Optional.of(error), List.of()));
             run.audit("dataset.rejected", dataset, Map.of("problems", problems, "rows_read", rowsRead,
                     "rows_quarantined", quarantined));
             throw new IntegrityException(error + " (quarantined rows and metrics are recorded; see keel data history "
@@ -197,7 +201,8 @@ public final class IngestJob {
             throw e;
         } catch (Unconserved e) {
             versions.record(version(request, table, e.leftInPlace.map(TableVersion::version), DatasetVersion.Status.REJECTED,
-                    quarantine, rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.of(e.getMessage())));
+                    quarantine, rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.of(e.getMessage()),
+                    List.of()));
             run.audit("dataset.rejected", dataset, Map.of("problems", List.of(e.getMessage()), "rows_read", rowsRead,
                     "rows_quarantined", quarantined));
             throw new IntegrityException(e.getMessage());
@@ -212,8 +217,12 @@ public final class IngestJob {
                 throw new ConflictRetry.LostRace(collision.get());
             }
         }
+        List<ColumnState> tableColumns;
+        try (RunContext.Step step = run.step("merging the column metrics of " + written)) {
+            tableColumns = tableColumns(request, basis, written, versions, profile);
+        }
         versions.record(version(request, table, Optional.of(written.version()), DatasetVersion.Status.COMMITTED, quarantine,
-                rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.empty()));
+                rowsRead, clean, quarantined, duplicates, byRule, profile, files, Optional.empty(), tableColumns));
         run.addOutput(written);
         quarantine.ifPresent(run::addOutput);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -319,6 +328,50 @@ public final class IngestJob {
             throw new IntegrityException("Undoing this run's " + what + " rows in " + table + " removed " + removed + " row(s), expected "
                     + expected + ": check the table with keel data history before ingesting again");
         }
+    }
+
+    /**
+     * The table's keys that the batch's valid keys could meet: those within the batch's range of
+     * the key's first column. Delta skips every file whose statistics lie outside that range, so
+     * when keys grow over time (sequence numbers, timestamps, dated ids) an append reads almost
+     * none of the table's keys; random keys (UUIDs) span the range and read them all. The range
+     * costs one pass over the batch.
+     */
+    private static Dataset<Row> keysNear(Contract contract, Dataset<Row> table, Dataset<Row> validated) {
+        String first = contract.primaryKey().get(0);
+        Dataset<Row> keys = table.select(contract.primaryKey().stream().map(k -> col(k)).toArray(Column[]::new));
+        Row range = validated.filter(size(col(Validation.VIOLATIONS)).equalTo(0)).agg(min(col(first)), max(col(first))).first();
+        if (range.isNullAt(0) || range.isNullAt(1)) {
+            return keys.limit(0);
+        }
+        return keys.filter(col(first).between(range.get(0), range.get(1)));
+    }
+
+    /**
+     * The column state of the whole version {@code written}: an overwrite's is its batch's; an
+     * append right after the version it started from merges that version's recorded state with
+     * the batch's, so a night costs what it added. Otherwise (a merge, another writer's commits in
+     * between, a version recorded before keel kept states) one pass over the version computes it.
+     */
+    private List<ColumnState> tableColumns(IngestRequest request, Optional<TableVersion> basis, TableVersion written,
+            DatasetVersions versions, BatchProfile profile) {
+        if (request.mode() == IngestMode.OVERWRITE || (basis.isEmpty() && written.version() == 0)) {
+            return profile.states();
+        }
+        if (request.mode() == IngestMode.APPEND && basis.isPresent() && written.version() == basis.get().version() + 1) {
+            Optional<List<ColumnState>> before = versions.committed(request.contract().dataset(), basis.get().version())
+                    .map(DatasetVersion::tableColumns)
+                    .filter(states -> states.stream().map(ColumnState::column).toList()
+                            .equals(profile.states().stream().map(ColumnState::column).toList()));
+            if (before.isPresent() && !before.get().isEmpty()) {
+                List<ColumnState> merged = new ArrayList<>();
+                for (int i = 0; i < profile.states().size(); i++) {
+                    merged.add(before.get().get(i).merge(profile.states().get(i)));
+                }
+                return merged;
+            }
+        }
+        return ColumnProfiler.states(store.read(written), request.contract());
     }
 
     /** What the later passes read: typed columns, lineage, verdicts; the raw text is in the violations' originals. */
@@ -442,10 +495,11 @@ public final class IngestJob {
 
     private DatasetVersion version(IngestRequest request, String table, Optional<Long> version, DatasetVersion.Status status,
             Optional<TableVersion> quarantine, long read, long clean, long quarantined, long duplicates,
-            Map<String, Long> byRule, BatchProfile profile, List<SourceFile> files, Optional<String> error) {
+            Map<String, Long> byRule, BatchProfile profile, List<SourceFile> files, Optional<String> error,
+            List<ColumnState> tableColumns) {
         Contract contract = request.contract();
         return new DatasetVersion(contract.dataset(), version, status, run.id().value(), request.mode(), Instant.now(), table,
                 quarantine.map(TableVersion::version), read, clean, quarantined, duplicates, byRule, profile.columns(),
-                profile.checks(), contract.file(), contract.sha256(), files, error);
+                profile.checks(), contract.file(), contract.sha256(), files, error, tableColumns);
     }
 }

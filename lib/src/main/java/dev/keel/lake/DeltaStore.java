@@ -189,6 +189,9 @@ public final class DeltaStore {
         if (options.replaceSchema()) {
             writer.option("overwriteSchema", "true");
         }
+        if (options.mergeSchema()) {
+            writer.option("mergeSchema", "true");
+        }
         if (!options.partitionBy().isEmpty()) {
             writer.partitionBy(options.partitionBy().toArray(String[]::new));
         }

@@ -14,12 +14,15 @@ import java.util.Optional;
  * @param partitionBy partition columns for a table this write creates
  * @param replaceSchema whether an overwrite may replace the table's schema and partitioning
  *     (Delta's {@code overwriteSchema}); for tables that are rebuilt whole from another table
+ * @param mergeSchema whether columns the table lacks are added to it (Delta's {@code mergeSchema}),
+ *     for keel's own tables when a version of keel adds a column
  */
 public record WriteOptions(
         String runId,
         Optional<Transaction> transaction,
         List<String> partitionBy,
-        boolean replaceSchema) {
+        boolean replaceSchema,
+        boolean mergeSchema) {
 
     /**
      * Delta's idempotent-write identifiers ({@code txnAppId}, {@code txnVersion}).
@@ -43,18 +46,22 @@ public record WriteOptions(
     }
 
     public static WriteOptions forRun(String runId) {
-        return new WriteOptions(runId, Optional.empty(), List.of(), false);
+        return new WriteOptions(runId, Optional.empty(), List.of(), false, false);
     }
 
     public WriteOptions withTransaction(String appId, long version) {
-        return new WriteOptions(runId, Optional.of(new Transaction(appId, version)), partitionBy, replaceSchema);
+        return new WriteOptions(runId, Optional.of(new Transaction(appId, version)), partitionBy, replaceSchema, mergeSchema);
     }
 
     public WriteOptions withPartitionBy(String... columns) {
-        return new WriteOptions(runId, transaction, List.of(columns), replaceSchema);
+        return new WriteOptions(runId, transaction, List.of(columns), replaceSchema, mergeSchema);
     }
 
     public WriteOptions withReplacedSchema() {
-        return new WriteOptions(runId, transaction, partitionBy, true);
+        return new WriteOptions(runId, transaction, partitionBy, true, mergeSchema);
+    }
+
+    public WriteOptions withMergedSchema() {
+        return new WriteOptions(runId, transaction, partitionBy, replaceSchema, true);
     }
 }

@@ -20,11 +20,13 @@ import org.apache.spark.sql.Row;
  * @param rows clean rows
  * @param columns per-column metrics, in contract order
  * @param checks every dataset rule's outcome, quarantine ratio included
+ * @param states the mergeable state behind each column's metrics, in contract order
  */
-public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckResult> checks) {
+public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckResult> checks, List<ColumnState> states) {
     public BatchProfile {
         columns = List.copyOf(columns);
         checks = List.copyOf(checks);
+        states = List.copyOf(states);
     }
 
     public boolean passed() {
@@ -47,6 +49,7 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
         List<Column> aggregates = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
             aggregates.addAll(ColumnProfiler.aggregates(c.name(), c.type().sparkType()));
+            aggregates.addAll(ColumnProfiler.stateAggregates(c.name(), c.type().sparkType()));
         }
         List<DatasetRules.Check> checks = contract.datasetRules().checks();
         for (int i = 0; i < checks.size(); i++) {
@@ -56,8 +59,10 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
         long rows = ColumnProfiler.rows(r);
 
         List<ColumnMetrics> metrics = new ArrayList<>();
+        List<ColumnState> states = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
             metrics.add(ColumnProfiler.read(r, c.name(), c.type().yamlName(), c.type().sparkType()));
+            states.add(ColumnProfiler.readState(r, c.name(), c.type().yamlName(), c.type().sparkType()));
         }
 
         DatasetRules rules = contract.datasetRules();
@@ -89,7 +94,7 @@ public record BatchProfile(long rows, List<ColumnMetrics> columns, List<CheckRes
             results.add(new CheckResult(checks.get(i).name(), held, r.isNullAt(index) ? "null" : Boolean.toString(held),
                     checks.get(i).condition()));
         }
-        return new BatchProfile(rows, metrics, results);
+        return new BatchProfile(rows, metrics, results, states);
     }
 
     private static String format(double value) {

@@ -1,6 +1,8 @@
 package dev.keel.split;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
@@ -16,14 +18,20 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Places every row of a dataset in a split, as a pure function of the row's values and the
@@ -45,6 +53,8 @@ final class SplitAssigner {
     private static final String STRATUM = "__stratum";
     private static final String HASH = "__hash";
     private static final String PREVIOUS = "__previous";
+    private static final String STRATUM_KEY = "__stratum_key";
+    private static final String OLD = "__old_";
     static final String UNIT_A = "__unit_a";
     static final String UNIT_B = "__unit_b";
     private static final long MASK_53 = (1L << 53) - 1;
@@ -115,10 +125,59 @@ final class SplitAssigner {
         return split.otherwise(names.get(names.size() - 1));
     }
 
+    /**
+     * The split of {@code rows}, every one of them a new unit, added to a split that already holds
+     * {@code placed} units per split and label (the stratum's string, {@link SplitStatistics#NULL_LABEL}
+     * for null): exactly the assignment a split of the whole dataset would give them with the
+     * earlier units kept where they are, computed from the new rows alone.
+     */
+    Dataset<Row> assignNew(Dataset<Row> rows, Map<String, Map<String, Long>> placed) {
+        if (spec.stratify().isEmpty()) {
+            return rows.withColumn(SPLIT, byHash());
+        }
+        List<String> names = spec.fractions().names();
+        StructType schema = new StructType().add(STRATUM_KEY, DataTypes.StringType, false).add(OLD + "n", DataTypes.LongType, false);
+        for (int i = 0; i < names.size(); i++) {
+            schema = schema.add(OLD + i, DataTypes.LongType, false);
+        }
+        Set<String> strata = new TreeSet<>();
+        placed.values().forEach(labels -> strata.addAll(labels.keySet()));
+        List<Row> counts = new ArrayList<>();
+        for (String stratum : strata) {
+            Object[] values = new Object[names.size() + 2];
+            values[0] = stratum;
+            long total = 0;
+            for (int i = 0; i < names.size(); i++) {
+                long n = placed.getOrDefault(names.get(i), Map.of()).getOrDefault(stratum, 0L);
+                values[i + 2] = n;
+                total += n;
+            }
+            values[1] = total;
+            counts.add(RowFactory.create(values));
+        }
+        Dataset<Row> before = rows.sparkSession().createDataFrame(counts, schema);
+        Dataset<Row> units = newUnits(rows).withColumn(STRATUM_KEY, coalesce(col(STRATUM).cast("string"),
+                lit(SplitStatistics.NULL_LABEL)));
+        units = units.join(broadcast(before), new String[] {STRATUM_KEY}, "left").withColumn(PREVIOUS, lit(null).cast("string"));
+        WindowSpec stratum = Window.partitionBy(col(STRATUM));
+        units = units.withColumn("__n", count(lit(1)).over(stratum).plus(coalesce(col(OLD + "n"), lit(0L))));
+        for (int i = 0; i < names.size(); i++) {
+            units = units.withColumn("__placed_" + i, coalesce(col(OLD + i), lit(0L)));
+        }
+        Dataset<Row> placedUnits = place(units);
+        Column[] output = Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col(SPLIT))).toArray(Column[]::new);
+        return identified(rows).join(placedUnits, new String[] {UNIT_A, UNIT_B}, "inner").select(output);
+    }
+
+    /** One row per unit of {@code rows}: its identity, its stratum (the smallest label of its rows) and its hash. */
+    private Dataset<Row> newUnits(Dataset<Row> rows) {
+        return identified(rows.withColumn(HASH, hash())).groupBy(col(UNIT_A), col(UNIT_B))
+                .agg(min(col(spec.stratify().orElseThrow())).as(STRATUM), min(col(HASH)).as(HASH));
+    }
+
     /** One row per unit: its identity ({@link #identified}) and its split. */
     private Dataset<Row> stratifiedUnits(Dataset<Row> rows, Optional<Dataset<Row>> previous) {
-        Dataset<Row> units = identified(rows.withColumn(HASH, hash())).groupBy(col(UNIT_A), col(UNIT_B))
-                .agg(min(col(spec.stratify().orElseThrow())).as(STRATUM), min(col(HASH)).as(HASH));
+        Dataset<Row> units = newUnits(rows);
         if (previous.isPresent()) {
             Dataset<Row> placed = identified(previous.get()).select(col(UNIT_A), col(UNIT_B), col(SPLIT).as(PREVIOUS))
                     .dropDuplicates(UNIT_A, UNIT_B);
@@ -129,11 +188,22 @@ final class SplitAssigner {
 
         WindowSpec stratum = Window.partitionBy(col(STRATUM));
         List<String> names = spec.fractions().names();
-        List<BigDecimal> bounds = spec.fractions().cumulative();
         units = units.withColumn("__n", count(lit(1)).over(stratum));
         for (int i = 0; i < names.size(); i++) {
             units = units.withColumn("__placed_" + i, sum(when(col(PREVIOUS).equalTo(names.get(i)), 1).otherwise(0)).over(stratum));
         }
+        return place(units);
+    }
+
+    /**
+     * Splits of units that carry {@code __n} (units in their stratum), {@code __placed_<i>}
+     * (units of the stratum already in split i) and {@value #PREVIOUS} (their split, when placed):
+     * placed units keep theirs; new ones, ranked by hash within the stratum, fill each split's
+     * remaining share of the stratum.
+     */
+    private Dataset<Row> place(Dataset<Row> units) {
+        List<String> names = spec.fractions().names();
+        List<BigDecimal> bounds = spec.fractions().cumulative();
         Column filled = lit(0L);
         List<Column> filledUpTo = new ArrayList<>();
         Column before = lit(0L);

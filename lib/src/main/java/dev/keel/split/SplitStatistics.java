@@ -110,6 +110,40 @@ public record SplitStatistics(
         return compute(table, spec, spec.group().isPresent());
     }
 
+    /**
+     * The statistics of this split table version with {@code added}'s rows appended: counts add,
+     * and so do the content hashes, which are sums. The leaks add when the added rows share no key
+     * or group with the earlier ones, which the caller must know.
+     */
+    public SplitStatistics plus(SplitStatistics added) {
+        List<String> order = Stream.concat(rows.keySet().stream(), added.rows.keySet().stream()).distinct().toList();
+        Map<String, Long> sumRows = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> sumLabels = new LinkedHashMap<>();
+        Map<String, String> sumKeys = new LinkedHashMap<>();
+        Map<String, String> sumRowHashes = new LinkedHashMap<>();
+        for (String split : order) {
+            sumRows.put(split, rows.getOrDefault(split, 0L) + added.rows.getOrDefault(split, 0L));
+            if (labels.containsKey(split) || added.labels.containsKey(split)) {
+                Map<String, Long> merged = new TreeMap<>(labels.getOrDefault(split, Map.of()));
+                added.labels.getOrDefault(split, Map.of()).forEach((label, n) -> merged.merge(label, n, Long::sum));
+                sumLabels.put(split, merged);
+            }
+            sumKeys.put(split, addHex(keyHashes.get(split), added.keyHashes.get(split)));
+            sumRowHashes.put(split, addHex(rowHashes.get(split), added.rowHashes.get(split)));
+        }
+        Optional<Long> groups = groupOverlap.isPresent() || added.groupOverlap.isPresent()
+                ? Optional.of(groupOverlap.orElse(0L) + added.groupOverlap.orElse(0L)) : Optional.empty();
+        return new SplitStatistics(sumRows, sumLabels, sumKeys, sumRowHashes, keyOverlap + added.keyOverlap, groups);
+    }
+
+    private static String addHex(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return hex(new BigInteger(a.substring(0, 16), 16).add(new BigInteger(b.substring(0, 16), 16)),
+                new BigInteger(a.substring(16), 16).add(new BigInteger(b.substring(16), 16)));
+    }
+
     /** The high and low 32 bits of two independent xxHash64 values of the keys, then of every column but {@code split}. */
     private static List<Column> hashHalves(SplitSpec spec, String[] columns) {
         Column[] keys = spec.keys().stream().map(c -> col(c)).toArray(Column[]::new);

@@ -31,6 +31,9 @@ import dev.keel.error.UsageException;
 import dev.keel.lake.DeltaStore;
 import dev.keel.lake.LakeLayout;
 import dev.keel.lake.TableVersion;
+import dev.keel.quality.ColumnMetrics;
+import dev.keel.quality.ColumnProfiler;
+import dev.keel.quality.ColumnState;
 import dev.keel.quality.Contract;
 import dev.keel.quality.ContractParser;
 import dev.keel.testing.SharedSpark;
@@ -235,6 +238,8 @@ class IngestJobTest {
         assertEquals(1, appended.version().orElseThrow().version());
         assertEquals(List.of("r1", "r2", "r3"), List.copyOf(cleanRows().keySet()));
         assertEquals("S1", cleanRows().get("r1").getString(1));
+        assertTableMetricsAgreeWithDelta(0);
+        assertTableMetricsAgreeWithDelta(1);
 
         write("c.csv", HEADER + "r2,s2new,2024-01-03 10:00,8,1,warn\nr9,s9,2024-01-03 10:00,1,1,ok\n"
                 + "r3,s3old,2023-01-01 10:00,1,1,ok\n");
@@ -244,6 +249,7 @@ class IngestJobTest {
         assertEquals(List.of("r1", "r2", "r3", "r9"), List.copyOf(rows.keySet()));
         assertEquals("S2NEW", rows.get("r2").getString(1), "a newer row updates its key");
         assertEquals("S3", rows.get("r3").getString(1), "an older row does not");
+        assertTableMetricsAgreeWithDelta(2);
 
         IngestResult refreshed = ingest(CONTRACT, IngestMode.OVERWRITE, raw.resolve("a.csv").toString());
         assertEquals(2, refreshed.rowsClean());
@@ -253,6 +259,32 @@ class IngestJobTest {
         IngestResult afterRefresh = ingest(CONTRACT, IngestMode.APPEND, raw.toString());
         assertEquals(2, afterRefresh.filesRead(), "after an overwrite, only its own files count as ingested");
         assertEquals(1, afterRefresh.filesSkipped());
+        assertTableMetricsAgreeWithDelta(3);
+        assertTableMetricsAgreeWithDelta(4);
+    }
+
+    /**
+     * The metrics recorded for a whole version (merged from the previous version's state and the
+     * new rows' after an append) equal those computed over the version read back from Delta.
+     */
+    private void assertTableMetricsAgreeWithDelta(long version) {
+        DeltaStore store = new DeltaStore(spark);
+        DatasetVersion recorded = new DatasetVersions(store, new LakeLayout(lake)).committed("readings", version).orElseThrow();
+        List<ColumnMetrics> computed = ColumnProfiler.states(store.read(new TableVersion(lake + "/datasets/readings", version)),
+                contract(CONTRACT)).stream().map(ColumnState::metrics).toList();
+        List<ColumnMetrics> merged = recorded.tableMetrics();
+        assertEquals(computed.size(), merged.size(), "version " + version + ": " + merged);
+        for (int i = 0; i < computed.size(); i++) {
+            ColumnMetrics c = computed.get(i);
+            ColumnMetrics m = merged.get(i);
+            String what = "version " + version + ", column " + c.column() + ": " + m + " vs " + c;
+            assertEquals(c.nullFraction(), m.nullFraction(), 1e-12, what);
+            assertEquals(c.min(), m.min(), what);
+            assertEquals(c.max(), m.max(), what);
+            assertEquals(c.mean().isPresent(), m.mean().isPresent(), what);
+            c.mean().ifPresent(mean -> assertEquals(mean, m.mean().orElseThrow(), 1e-9, what));
+            assertEquals(c.approxDistinct(), m.approxDistinct(), what);
+        }
     }
 
     @Test
